@@ -1,0 +1,1 @@
+"""Kafka plumbing: the embedded broker, client configuration and topics as code."""

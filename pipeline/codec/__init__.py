@@ -1,0 +1,1 @@
+"""Avro codecs: schema loading, a compiled record encoder, single-object framing."""

@@ -1,0 +1,118 @@
+"""A record encoder compiled from an Avro schema: a tuple of values in field order -> Avro bytes.
+
+fastavro's generic writer costs about as much as the whole privacy work per event, so the
+output schema is compiled once into straight-line Python. The result is byte-identical to
+fastavro's (a property test holds it to that). Supported: string, bytes, int, long, boolean,
+enum, and unions of null with one of those; anything else is a start-up error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+_SMALL = range(-64, 8192)
+
+
+def _zigzag_varint(n: int) -> bytes:
+    n = (n << 1) ^ (n >> 63)
+    out = bytearray()
+    while n & ~0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+_VARINTS: tuple[bytes, ...] = tuple(_zigzag_varint(i) for i in _SMALL)
+
+
+def varint(n: int) -> bytes:
+    """Avro's zig-zag varint for a long."""
+    if -64 <= n < 8192:
+        return _VARINTS[n + 64]
+    if not -(1 << 63) <= n < (1 << 63):
+        raise OverflowError("value outside Avro long")
+    return _zigzag_varint(n)
+
+
+def _int32(n: int) -> bytes:
+    if not -(1 << 31) <= n < (1 << 31):
+        raise OverflowError("value outside Avro int")
+    return varint(n)
+
+
+def _string(value: str) -> bytes:
+    data = value.encode("utf-8")
+    n = len(data)
+    return (_VARINTS[n + 64] if n < 8128 else _zigzag_varint(n)) + data
+
+
+def _bytes(value: bytes) -> bytes:
+    return varint(len(value)) + value
+
+
+def _boolean(value: bool) -> bytes:
+    return b"\x01" if value else b"\x00"
+
+
+_PRIMITIVES: dict[str, Callable[[Any], bytes]] = {
+    "string": _string,
+    "bytes": _bytes,
+    "int": _int32,
+    "long": varint,
+    "boolean": _boolean,
+}
+
+
+def _branch(avro_type: Any, where: str) -> Callable[[Any], bytes]:
+    if isinstance(avro_type, dict):
+        if avro_type["type"] == "enum":
+            codes = {s: varint(i) for i, s in enumerate(avro_type["symbols"])}
+            return codes.__getitem__
+        avro_type = avro_type["type"]
+    if isinstance(avro_type, str) and avro_type in _PRIMITIVES:
+        return _PRIMITIVES[avro_type]
+    raise ConfigError(f"{where}: Avro type {avro_type!r} is not supported by the compiled encoder")
+
+
+def _field_parts(field: dict[str, Any]) -> tuple[bool, Callable[[Any], bytes]]:
+    """(nullable, encoder of the non-null branch) for one record field."""
+    avro_type = field["type"]
+    where = f"field {field['name']}"
+    if isinstance(avro_type, list):
+        if len(avro_type) != 2 or avro_type[0] != "null":
+            raise ConfigError(f"{where}: only unions of the form [null, T] are supported")
+        return True, _branch(avro_type[1], where)
+    return False, _branch(avro_type, where)
+
+
+def compile_encoder(
+    schema: dict[str, Any], constants: dict[str, Any] | None = None
+) -> Callable[[tuple[Any, ...]], bytes]:
+    """Compile a record schema into `encode(values) -> bytes`, values in field order.
+
+    Fields named in `constants` are encoded once, here, and their slot in `values` is ignored.
+    """
+    constants = constants or {}
+    namespace: dict[str, Any] = {}
+    parts = []
+    for i, field in enumerate(schema["fields"]):
+        nullable, encoder = _field_parts(field)
+        namespace[f"_e{i}"] = encoder
+        if field["name"] in constants:
+            value = constants[field["name"]]
+            if value is None:
+                namespace[f"_c{i}"] = b"\x00"
+            else:
+                namespace[f"_c{i}"] = (b"\x02" if nullable else b"") + encoder(value)
+            parts.append(f"_c{i}")
+        elif nullable:
+            parts.append(f"(b'\\x00' if v[{i}] is None else b'\\x02' + _e{i}(v[{i}]))")
+        else:
+            parts.append(f"_e{i}(v[{i}])")
+    source = "def encode(v):\n    return b''.join((" + ", ".join(parts) + ",))\n"
+    exec(compile(source, f"<avro encoder {schema.get('name')}>", "exec"), namespace)
+    return namespace["encode"]

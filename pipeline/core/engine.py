@@ -1,0 +1,148 @@
+"""The engine: raw payloads in, anonymized records and typed rejects out, one batch at a time.
+
+Pure: no I/O, no clock, no randomness. Output is a function of the payloads, the policy, the key
+ring and the GeoIP database; every shell (offline files, the Kafka worker, replay) calls `process`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.codec.schemas import ANONYMIZED, load_schema
+from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, ClientResolver
+from pipeline.core.geo import GeoResolver
+from pipeline.core.keys import KeyRing
+from pipeline.core.policy import Action, Policy, load_policy
+from pipeline.core.pseudonyms import Pseudonymizer
+from pipeline.core.reasons import Reason
+from pipeline.core.seal import Sealer
+from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.encode import Encode
+from pipeline.core.steps.identity import DropIdentifiers, Geolocate, Pseudonymize, ResolveClient
+from pipeline.core.steps.intake import Decode, LimitSize
+from pipeline.core.steps.scrub import Scrub
+from pipeline.core.steps.validate import Validate
+from pipeline.errors import ConfigError
+
+# Steps that run while the raw IP is in hand; none of them may reject.
+IDENTITY_STEPS = ("resolve_client", "geolocate", "pseudonymize", "drop_identifiers")
+DEFAULT_MAX_RECORD_BYTES = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """An anonymized event: Kafka key, single-object Avro value, and the values in schema order."""
+
+    index: int
+    key: bytes
+    value: bytes
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """An event that could not be anonymized. Readable fields never hold input values."""
+
+    index: int
+    reason: Reason
+    field: str | None
+    step: str
+    key_id: str
+    payload_size: int
+    sealed: bytes = field(repr=False)
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """Outcome of one batch: every input index is in exactly one of records and rejects."""
+
+    records: list[Record]
+    rejects: list[Reject]
+    dropped: Counter[str]
+    step_seconds: dict[str, float]
+
+
+class Engine:
+    """The privacy engine; build once at start-up (all configuration errors surface here)."""
+
+    def __init__(
+        self,
+        keys: KeyRing,
+        *,
+        policy: Policy | None = None,
+        geoip: Path | None = None,
+        trusted_proxies: Sequence[str] = DEFAULT_TRUSTED_PROXIES,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+        geo: GeoResolver | None = None,
+    ) -> None:
+        self.policy = policy or load_policy()
+        self.keys = keys
+        self.schema = load_schema(ANONYMIZED)
+        self.geo = geo or GeoResolver(
+            geoip,
+            min_city_population=self.policy.min_city_population,
+            no_city_countries=self.policy.no_city_countries,
+        )
+        self.provenance = {
+            "key_id": keys.active.key_id,
+            "policy_version": self.policy.label,
+            "geo_db": self.geo.build,
+        }
+        self._sealer = Sealer(keys.active)
+        self.steps: tuple[Step, ...] = self._steps(trusted_proxies, max_record_bytes)
+        self.field_names = tuple(f["name"] for f in self.schema["fields"])
+
+    def _steps(self, trusted_proxies: Sequence[str], max_record_bytes: int) -> tuple[Step, ...]:
+        policy = self.policy
+        dropped = tuple(r.name for r in policy.with_action(Action.DROP))
+        raw = dropped + tuple(r.name for r in policy.with_action(Action.PSEUDONYMIZE))
+        steps: tuple[Step, ...] = (
+            LimitSize(policy.max_payload_bytes),
+            Decode(),
+            ResolveClient(ClientResolver(trusted_proxies, policy.max_forwarded_hops)),
+            Geolocate(self.geo),
+            Pseudonymize(Pseudonymizer(self.keys.active)),
+            DropIdentifiers(dropped, raw),
+            Validate(policy),
+            Scrub(policy),
+            Encode(policy, self.schema, self.provenance, max_record_bytes),
+        )
+        names = [s.name for s in steps]
+        start = names.index(IDENTITY_STEPS[0])
+        if tuple(names[start : start + len(IDENTITY_STEPS)]) != IDENTITY_STEPS:
+            raise ConfigError("the identity steps must run together, in order, right after decode")
+        if any(s.reasons for s in steps[start : start + len(IDENTITY_STEPS)]):
+            raise ConfigError("a step that runs while the raw IP is in hand must not reject")
+        return steps
+
+    def process(
+        self, payloads: Sequence[bytes], *, timer: Callable[[], float] | None = None
+    ) -> BatchResult:
+        """Anonymize one batch. Never raises on input; `timer` (e.g. perf_counter) times each step."""
+        ctx = Context()
+        batch = [Work(i, p) for i, p in enumerate(payloads)]
+        seconds: dict[str, float] = {}
+        for step in self.steps:
+            ctx.step = step
+            if timer is None:
+                batch = step.run(batch, ctx) if batch else batch
+            else:
+                started = timer()
+                batch = step.run(batch, ctx) if batch else batch
+                seconds[step.name] = timer() - started
+        records = [Record(w.index, w.key, w.value, w.values) for w in batch]
+        seal, key_id = self._sealer.seal, self._sealer.key_id
+        rejects = [
+            Reject(w.index, reason, name, step, key_id, len(w.payload), seal(w.payload))
+            for w, reason, name, step in ctx.rejected
+        ]
+        rejects.sort(key=lambda r: r.index)
+        return BatchResult(records, rejects, ctx.dropped, seconds)
+
+    def as_dict(self, record: Record) -> dict[str, Any]:
+        """A record as a field-name mapping (the Avro record's JSON form)."""
+        return dict(zip(self.field_names, record.values, strict=True))

@@ -1,0 +1,172 @@
+"""The anonymization policy: one entry per input field, loaded and validated at start-up."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.core.raw_event import FIELDS
+from pipeline.errors import ConfigError
+
+DEFAULT_POLICY = "web-events.v1.toml"
+PROVENANCE = ("key_id", "policy_version", "geo_db")
+PATTERNS = ("uuid", "site_id")
+
+
+class Action(StrEnum):
+    KEEP = "keep"
+    SCRUB = "scrub"
+    PSEUDONYMIZE = "pseudonymize"
+    GENERALIZE = "generalize"
+    DROP = "drop"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """What happens to one input field."""
+
+    name: str
+    action: Action
+    item: str
+    min: int | None = None
+    max: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    choices: tuple[str, ...] = ()
+    format: str | None = None
+    schemes: tuple[str, ...] = ()
+    versions: bool = False
+    into: str | None = None
+    generalize_into: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Output fields this input feeds."""
+        if self.action in (Action.KEEP, Action.SCRUB):
+            return (self.name,)
+        return ((self.into,) if self.into else ()) + self.generalize_into
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The whole policy file, validated."""
+
+    name: str
+    version: int
+    fields: dict[str, FieldRule]
+    max_payload_bytes: int
+    max_forwarded_hops: int
+    min_city_population: int
+    no_city_countries: frozenset[str]
+    query_allowlist: tuple[str, ...]
+    query_denylist: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The `policy_version` stamped on every record, e.g. web-events/1."""
+        return f"{self.name}/{self.version}"
+
+    def with_action(self, action: Action) -> list[FieldRule]:
+        return [r for r in self.fields.values() if r.action is action]
+
+    def check_outputs(self, schema_fields: list[str]) -> None:
+        """The output schema must carry exactly the policy's outputs plus provenance."""
+        produced = [o for r in self.fields.values() for o in r.outputs] + list(PROVENANCE)
+        extra = sorted(set(schema_fields) - set(produced))
+        missing = sorted(set(produced) - set(schema_fields))
+        if extra or missing:
+            raise ConfigError(
+                f"policy {self.label} and the output schema disagree: "
+                f"schema fields no policy entry produces: {extra or 'none'}; "
+                f"policy outputs missing from the schema: {missing or 'none'}"
+            )
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """Load the packaged policy (or `path`) and validate it against RawWebEvent."""
+    if path is None:
+        text = resources.files("pipeline.policies").joinpath(DEFAULT_POLICY).read_text("utf-8")
+        where = DEFAULT_POLICY
+    else:
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read policy file {path}: {exc.strerror}") from None
+        where = path.name
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    return _build(data, where)
+
+
+def _build(data: dict[str, Any], where: str) -> Policy:
+    raw_fields = data.get("fields") or {}
+    unclassified = sorted(FIELDS - raw_fields.keys())
+    unknown = sorted(raw_fields.keys() - FIELDS)
+    if unclassified or unknown:
+        raise ConfigError(
+            f"{where}: every RawWebEvent field needs exactly one entry; "
+            f"unclassified: {unclassified or 'none'}; not RawWebEvent fields: {unknown or 'none'}"
+        )
+    fields = {name: _rule(name, entry, where) for name, entry in raw_fields.items()}
+    limits, geo, url = data.get("limits", {}), data.get("geo", {}), data.get("url", {})
+    try:
+        policy = Policy(
+            name=str(data["name"]),
+            version=int(data["version"]),
+            fields=fields,
+            max_payload_bytes=int(limits["max_payload_bytes"]),
+            max_forwarded_hops=int(limits["max_forwarded_hops"]),
+            min_city_population=int(geo["min_city_population"]),
+            no_city_countries=frozenset(geo.get("no_city_countries", ())),
+            query_allowlist=tuple(url.get("query_allowlist", ())),
+            query_denylist=tuple(url.get("query_denylist", ())),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: missing or invalid setting {exc}") from None
+    if policy.max_payload_bytes <= 0 or policy.max_forwarded_hops <= 0:
+        raise ConfigError(f"{where}: limits must be positive")
+    return policy
+
+
+_ALLOWED_KEYS = set(FieldRule.__slots__) - {"name"}
+
+
+def _rule(name: str, entry: dict[str, Any], where: str) -> FieldRule:
+    bad_keys = sorted(set(entry) - _ALLOWED_KEYS)
+    if bad_keys:
+        raise ConfigError(f"{where}: field {name}: unknown settings {bad_keys}")
+    try:
+        action = Action(entry.get("action"))
+    except ValueError:
+        choices = ", ".join(a.value for a in Action)
+        raise ConfigError(f"{where}: field {name}: action must be one of {choices}") from None
+    if not entry.get("item"):
+        raise ConfigError(f"{where}: field {name}: say which policy item it is (`item`)")
+    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+    kwargs["action"] = action
+    rule = FieldRule(name=name, **kwargs)
+    problem = _problem(rule)
+    if problem:
+        raise ConfigError(f"{where}: field {name}: {problem}")
+    return rule
+
+
+def _problem(rule: FieldRule) -> str | None:
+    if rule.action is Action.SCRUB and not rule.max_length:
+        return "scrub needs max_length"
+    if rule.action is Action.PSEUDONYMIZE and not rule.into:
+        return "pseudonymize needs `into` (the output field)"
+    if rule.pattern and rule.pattern not in PATTERNS:
+        return f"pattern must be one of {', '.join(PATTERNS)}"
+    if rule.format not in (None, "url"):
+        return "format must be url"
+    if (rule.min is None) != (rule.max is None) or (rule.min is not None and rule.min > rule.max):
+        return "min and max go together, min <= max"
+    return None

@@ -1,0 +1,55 @@
+"""Keyed pseudonyms: keyed BLAKE2b-128 (a PRF, like HMAC) under purpose sub-keys, scoped per site and day.
+
+Never a plain hash and never mmh3: without the key, an IPv4 pseudonym could be reversed by
+hashing all 2^32 addresses.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from pipeline.core.client_ip import IP
+from pipeline.core.keys import Key, Purpose
+
+DAY_MS = 86_400_000
+_MAX_DAY = (1 << 32) - 1
+
+
+def day_of(epoch_ms: int) -> int | None:
+    """The UTC day number of an epoch-ms time, or None when it cannot be one."""
+    day = epoch_ms // DAY_MS
+    return day if 0 <= day <= _MAX_DAY else None
+
+
+def _text(digest: bytes) -> str:
+    return base64.urlsafe_b64encode(digest)[:22].decode("ascii")
+
+
+class Pseudonymizer:
+    """Visitor and session pseudonyms under one key."""
+
+    def __init__(self, key: Key) -> None:
+        self.key_id = key.key_id
+        self._visitor = hashlib.blake2b(key=key.derive(Purpose.VISITOR), digest_size=16)
+        self._session = hashlib.blake2b(key=key.derive(Purpose.SESSION), digest_size=16)
+
+    def visitor(self, ip: IP, site_id: str, day: int) -> str:
+        """Same IP, site and day -> same value; any of them different -> unlinkable."""
+        h = self._visitor.copy()
+        h.update(b"%c%s%s%s" % (ip.version, ip.packed, day.to_bytes(4, "big"), site_id.encode()))
+        return _text(h.digest())
+
+    def session(self, session_id: str, site_id: str, day: int) -> str:
+        h = self._session.copy()
+        site = site_id.encode()
+        h.update(
+            b"%s%s%s%s"
+            % (
+                len(site).to_bytes(2, "big"),
+                site,
+                day.to_bytes(4, "big"),
+                session_id.encode("utf-8", "surrogatepass"),
+            )
+        )
+        return _text(h.digest())

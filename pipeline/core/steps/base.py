@@ -1,0 +1,72 @@
+"""What a step is: a name, the reasons it may reject with, and a batch-in, survivors-out `run`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, ClassVar
+
+from pipeline.core.client_ip import IP
+from pipeline.core.geo import UNKNOWN, Geo
+from pipeline.core.raw_event import RawWebEvent
+from pipeline.core.reasons import Reason
+
+
+class Work:
+    """One record on its way through the steps."""
+
+    __slots__ = (
+        "client",
+        "event",
+        "geo",
+        "index",
+        "key",
+        "payload",
+        "session_key",
+        "unknown",
+        "value",
+        "values",
+        "visitor_key",
+    )
+
+    def __init__(self, index: int, payload: bytes) -> None:
+        self.index = index
+        self.payload = payload
+        self.event: RawWebEvent = None  # type: ignore[assignment]  # set by `decode`
+        self.unknown: tuple[str, ...] = ()
+        self.client: IP | None = None
+        self.geo: Geo = UNKNOWN
+        self.visitor_key: str | None = None
+        self.session_key: str | None = None
+        self.values: tuple[Any, ...] = ()
+        self.key: bytes = b""
+        self.value: bytes = b""
+
+
+class Context:
+    """Per-batch state the engine hands each step: where rejects and drop counts go."""
+
+    __slots__ = ("dropped", "rejected", "step")
+
+    def __init__(self) -> None:
+        self.rejected: list[tuple[Work, Reason, str | None, str]] = []
+        self.dropped: Counter[str] = Counter()
+        self.step: Step | None = None
+
+    def reject(self, work: Work, reason: Reason, field: str | None = None) -> None:
+        """Record that `work` leaves the pipeline here; the step must not pass it on."""
+        step = self.step
+        assert step is not None and reason in step.reasons, f"{reason} not declared by {step}"
+        self.rejected.append((work, reason, field, step.name))
+
+
+class Step:
+    """A named unit of work over a batch. Steps that reject return only the survivors."""
+
+    name: ClassVar[str]
+    reasons: ClassVar[frozenset[Reason]] = frozenset()
+
+    def run(self, batch: list[Work], ctx: Context) -> list[Work]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<step {self.name}>"

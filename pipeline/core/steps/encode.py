@@ -1,0 +1,74 @@
+"""Projection onto the output schema (fail closed: only the schema's fields exist) and encoding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.codec.encoder import compile_encoder
+from pipeline.codec.schemas import canonical_form
+from pipeline.codec.single_object import header
+from pipeline.core.policy import Action, Policy
+from pipeline.core.reasons import Reason
+from pipeline.core.steps.base import Context, Step, Work
+
+_GEO = {"country": "w.geo[0]", "region": "w.geo[1]", "city": "w.geo[2]"}
+
+
+def compile_projection(
+    policy: Policy, schema: dict[str, Any], provenance: dict[str, str]
+) -> Callable[[Work], tuple[Any, ...]]:
+    """`project(work) -> values` in the schema's field order, generated from the policy."""
+    sources: dict[str, str] = {}
+    for rule in policy.fields.values():
+        if rule.action in (Action.KEEP, Action.SCRUB):
+            sources[rule.name] = f"e.{rule.name}"
+        elif rule.into:
+            sources[rule.into] = f"w.{rule.into}"
+        for name in rule.generalize_into:
+            sources[name] = _GEO[name]
+    namespace: dict[str, Any] = {}
+    for name, value in provenance.items():
+        namespace[f"_{name}"] = value
+        sources[name] = f"_{name}"
+    policy.check_outputs([f["name"] for f in schema["fields"]])
+    body = ", ".join(sources[f["name"]] for f in schema["fields"])
+    source = f"def project(w):\n    e = w.event\n    return ({body},)\n"
+    exec(compile(source, "<projection>", "exec"), namespace)
+    return namespace["project"]
+
+
+class Encode(Step):
+    name = "encode"
+    reasons = frozenset({Reason.BAD_ENCODING, Reason.OUT_OF_RANGE, Reason.OUTPUT_TOO_LARGE})
+
+    def __init__(
+        self, policy: Policy, schema: dict[str, Any], provenance: dict[str, str], max_bytes: int
+    ) -> None:
+        self.project = compile_projection(policy, schema, provenance)
+        self.encode = compile_encoder(schema, provenance)
+        self.header = header(canonical_form(schema))
+        self.max_bytes = max_bytes
+
+    def run(self, batch: list[Work], ctx: Context) -> list[Work]:
+        kept = []
+        project, encode, head, limit = self.project, self.encode, self.header, self.max_bytes
+        for work in batch:
+            values = project(work)
+            try:
+                value = head + encode(values)
+            except UnicodeEncodeError:
+                ctx.reject(work, Reason.BAD_ENCODING)
+                continue
+            except OverflowError:
+                ctx.reject(work, Reason.OUT_OF_RANGE)
+                continue
+            if len(value) > limit:
+                ctx.reject(work, Reason.OUTPUT_TOO_LARGE)
+                continue
+            work.values = values
+            work.value = value
+            key = work.visitor_key or work.event.site_id
+            work.key = key.encode()
+            kept.append(work)
+        return kept

@@ -1,0 +1,89 @@
+"""Identity: the client address is resolved, looked up and pseudonymized, then every raw
+identifier is dropped. None of these steps may reject, so nothing can be rejected, serialized
+or logged while the IP is still in hand (the engine checks this at start-up)."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.core.client_ip import ClientResolver
+from pipeline.core.geo import UNKNOWN, GeoResolver
+from pipeline.core.pseudonyms import Pseudonymizer, day_of
+from pipeline.core.raw_event import _NULL
+from pipeline.core.steps.base import Context, Step, Work
+
+OTHER_KEY = "(other)"
+_SAFE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
+
+
+class ResolveClient(Step):
+    name = "resolve_client"
+
+    def __init__(self, resolver: ClientResolver) -> None:
+        self.resolver = resolver
+
+    def run(self, batch: list[Work], ctx: Context) -> list[Work]:
+        resolve = self.resolver.resolve
+        for work in batch:
+            event = work.event
+            work.client = resolve(event.ip, event.forwarded_for)
+        return batch
+
+
+class Geolocate(Step):
+    name = "geolocate"
+
+    def __init__(self, geo: GeoResolver) -> None:
+        self.geo = geo
+
+    def run(self, batch: list[Work], ctx: Context) -> list[Work]:
+        lookup = self.geo.lookup
+        for work in batch:
+            work.geo = UNKNOWN if work.client is None else lookup(work.client)
+        return batch
+
+
+class Pseudonymize(Step):
+    name = "pseudonymize"
+
+    def __init__(self, pseudonymizer: Pseudonymizer) -> None:
+        self.p = pseudonymizer
+
+    def run(self, batch: list[Work], ctx: Context) -> list[Work]:
+        visitor, session = self.p.visitor, self.p.session
+        for work in batch:
+            event = work.event
+            day = day_of(event.event_time)
+            if day is None:
+                continue  # out of range: `validate` rejects it
+            if work.client is not None:
+                work.visitor_key = visitor(work.client, event.site_id, day)
+            if event.session_id is not None:
+                work.session_key = session(event.session_id, event.site_id, day)
+        return batch
+
+
+class DropIdentifiers(Step):
+    """Drops the raw IP, the proxy chain and every field the policy drops; counts what it drops."""
+
+    name = "drop_identifiers"
+
+    def __init__(self, dropped_fields: tuple[str, ...], raw_fields: tuple[str, ...]) -> None:
+        self.dropped_fields = dropped_fields  # counted when present
+        self.raw_fields = raw_fields  # cleared (pseudonymized inputs and drops)
+
+    def run(self, batch: list[Work], ctx: Context) -> list[Work]:
+        counts = ctx.dropped
+        for work in batch:
+            event = work.event
+            for name in self.dropped_fields:
+                value = getattr(event, name)
+                if value is not None and value != _NULL:
+                    counts[name] += 1
+            for name in self.raw_fields:
+                setattr(event, name, None)
+            work.client = None
+            for key in work.unknown:
+                counts[key if _SAFE_KEY.fullmatch(key) else OTHER_KEY] += 1
+            work.unknown = ()
+        return batch

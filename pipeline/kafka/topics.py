@@ -1,0 +1,290 @@
+"""Topics as code: read `topics/topics.toml`, plan the safe changes, apply them. Never deletes."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from confluent_kafka import KafkaException
+from confluent_kafka.admin import (
+    AdminClient,
+    AlterConfigOpType,
+    ConfigEntry,
+    ConfigResource,
+    ConfigSource,
+    NewPartitions,
+    NewTopic,
+    ResourceType,
+)
+
+from pipeline.kafka.config import KafkaSettings
+from pipeline.kafka.errors import KafkaUnreachableError, TopicsError
+
+# Roles whose topic name a KafkaSettings field overrides.
+ROLE_SETTINGS = {
+    "raw": "raw_topic",
+    "anonymized": "anonymized_topic",
+    "dead_letter": "dead_letter_topic",
+}
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """One declared topic."""
+
+    role: str
+    name: str
+    partitions: int
+    replication_factor: int
+    config: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """A safe change: create a topic, add partitions, or set topic configs."""
+
+    kind: Literal["create", "add_partitions", "alter_config"]
+    topic: str
+    spec: TopicSpec | None = None  # create
+    partitions: tuple[int, int] | None = None  # add_partitions: (current, declared)
+    changes: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # key: (now, new)
+
+    def describe(self) -> str:
+        """One line for humans."""
+        if self.kind == "create" and self.spec:
+            s = self.spec
+            return f"{s.partitions} partitions, replication {s.replication_factor}, " + ", ".join(
+                f"{k}={v}" for k, v in s.config.items()
+            )
+        if self.kind == "add_partitions" and self.partitions:
+            return f"partitions {self.partitions[0]} -> {self.partitions[1]}"
+        return ", ".join(f"{k}: {old} -> {new}" for k, (old, new) in self.changes.items())
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What `apply` would do, drift it will not touch, and topics already as declared."""
+
+    actions: tuple[Action, ...] = ()
+    warnings: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.actions)
+
+
+def default_topics_file() -> Path:
+    """`topics/topics.toml` of the repository, or the copy bundled in the wheel."""
+    package_root = Path(__file__).resolve().parent.parent
+    for candidate in (
+        package_root.parent / "topics" / "topics.toml",
+        package_root / "_bundled" / "topics" / "topics.toml",
+    ):
+        if candidate.is_file():
+            return candidate
+    raise TopicsError(f"topics/topics.toml not found next to {package_root}: pass --file")
+
+
+def load_topics(path: Path | None = None, settings: KafkaSettings | None = None) -> list[TopicSpec]:
+    """Declared topics; a topic name set explicitly in `settings` replaces the file's name."""
+    path = path or default_topics_file()
+    try:
+        doc = tomllib.loads(Path(path).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TopicsError(f"cannot read topics file {path}: {exc}") from exc
+    default_rf = doc.get("replication_factor", 1)
+    specs, problems = [], []
+    for role, table in (doc.get("topics") or {}).items():
+        try:
+            specs.append(_spec(role, table, default_rf, settings))
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"[topics.{role}]: {exc}")
+    if not specs and not problems:
+        problems.append("no [topics.<role>] tables")
+    names = [s.name for s in specs]
+    problems += [
+        f"topic {n} declared twice" for n in sorted({n for n in names if names.count(n) > 1})
+    ]
+    if problems:
+        raise TopicsError(f"invalid topics file {path}:\n  " + "\n  ".join(problems))
+    return specs
+
+
+def _spec(
+    role: str, t: dict[str, Any], default_rf: Any, settings: KafkaSettings | None
+) -> TopicSpec:
+    name = str(t["name"])
+    attr = ROLE_SETTINGS.get(role)
+    if settings is not None and attr and attr in settings.model_fields_set:
+        name = getattr(settings, attr)
+    partitions, rf = t["partitions"], t.get("replication_factor", default_rf)
+    for label, value in (("partitions", partitions), ("replication_factor", rf)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{label} must be a positive integer, not {value!r}")
+    config = {str(k): _config_value(v) for k, v in (t.get("config") or {}).items()}
+    return TopicSpec(role, name, partitions, rf, config, str(t.get("description", "")))
+
+
+def _config_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return ",".join(p.strip() for p in str(value).split(","))
+
+
+def plan(admin: AdminClient, declared: Iterable[TopicSpec], timeout: float = 15.0) -> Plan:
+    """Compare the declared topics with the cluster."""
+    declared = list(declared)
+    try:
+        metadata = admin.list_topics(timeout=timeout)
+    except KafkaException as exc:
+        raise KafkaUnreachableError(f"Kafka did not answer: {exc.args[0]}") from None
+    brokers = len(metadata.brokers)
+    existing = {s.name: metadata.topics[s.name] for s in declared if s.name in metadata.topics}
+    configs = _describe(admin, list(existing), timeout)
+    actions: list[Action] = []
+    warnings: list[str] = []
+    unchanged: list[str] = []
+    for spec in declared:
+        if spec.replication_factor > brokers:
+            warnings.append(
+                f"{spec.name}: replication factor {spec.replication_factor} "
+                f"needs {spec.replication_factor} brokers, the cluster has {brokers}"
+            )
+        topic = existing.get(spec.name)
+        if topic is None:
+            if spec.replication_factor <= brokers:
+                actions.append(Action("create", spec.name, spec=spec))
+            continue
+        before = len(actions)
+        count = len(topic.partitions)
+        if spec.partitions > count:
+            actions.append(Action("add_partitions", spec.name, partitions=(count, spec.partitions)))
+        elif spec.partitions < count:
+            warnings.append(
+                f"{spec.name}: {count} partitions exist, {spec.partitions} declared "
+                "(partitions cannot be removed; left as is)"
+            )
+        rfs = {len(p.replicas) for p in topic.partitions.values()}
+        if rfs != {spec.replication_factor}:
+            now = "/".join(str(r) for r in sorted(rfs))
+            warnings.append(
+                f"{spec.name}: replication factor is {now}, {spec.replication_factor} declared "
+                "(reassign replicas by hand; left as is)"
+            )
+        current = configs[spec.name]
+        changes: dict[str, tuple[str | None, str]] = {}
+        for key, value in spec.config.items():
+            entry = current.get(key)
+            if entry is None:
+                warnings.append(f"{spec.name}: unknown topic config {key!r} (ignored)")
+            elif entry.value != value:
+                changes[key] = (entry.value, value)
+        if changes:
+            actions.append(Action("alter_config", spec.name, changes=changes))
+        for key, entry in sorted(current.items()):
+            if entry.source == ConfigSource.DYNAMIC_TOPIC_CONFIG.value and key not in spec.config:
+                warnings.append(
+                    f"{spec.name}: {key}={entry.value} set on the cluster, not declared"
+                )
+        if len(actions) == before:
+            unchanged.append(spec.name)
+    return Plan(tuple(actions), tuple(warnings), tuple(unchanged))
+
+
+def _describe(admin: AdminClient, names: list[str], timeout: float) -> dict[str, dict[str, Any]]:
+    if not names:
+        return {}
+    resources = [ConfigResource(ResourceType.TOPIC, n) for n in names]
+    futures = admin.describe_configs(resources, request_timeout=timeout)
+    try:
+        return {res.name: fut.result() for res, fut in futures.items()}
+    except KafkaException as exc:
+        raise TopicsError(f"describe_configs failed: {exc.args[0]}") from None
+
+
+def apply(admin: AdminClient, plan: Plan, timeout: float = 30.0) -> list[str]:
+    """Run the plan's actions (create, add partitions, set configs); return what was done.
+
+    Every action is attempted; failures are raised together as one TopicsError afterwards.
+    """
+    pending: list[tuple[Action, Any]] = []
+    creates = [a for a in plan.actions if a.kind == "create" and a.spec]
+    if creates:
+        new = [
+            NewTopic(s.name, s.partitions, s.replication_factor, config=dict(s.config))
+            for s in (a.spec for a in creates)
+            if s
+        ]
+        fut = admin.create_topics(new, operation_timeout=timeout, request_timeout=timeout)
+        pending += [(a, fut[a.topic]) for a in creates]
+    grow = [a for a in plan.actions if a.kind == "add_partitions" and a.partitions]
+    if grow:
+        parts = [NewPartitions(a.topic, a.partitions[1]) for a in grow if a.partitions]
+        fut = admin.create_partitions(parts, operation_timeout=timeout, request_timeout=timeout)
+        pending += [(a, fut[a.topic]) for a in grow]
+    alters = [a for a in plan.actions if a.kind == "alter_config"]
+    if alters:
+        resources = [_alter_resource(a) for a in alters]
+        fut = admin.incremental_alter_configs(resources, request_timeout=timeout)
+        by_name = {res.name: f for res, f in fut.items()}
+        pending += [(a, by_name[a.topic]) for a in alters]
+    done, failed = [], []
+    for action, future in pending:
+        try:
+            future.result(timeout=timeout)
+            done.append(f"{action.kind} {action.topic}: {action.describe()}")
+        except Exception as exc:  # KafkaException or a timeout: report, carry on
+            failed.append(f"{action.kind} {action.topic}: {_reason(exc)}")
+    _wait_visible(admin, [a.topic for a in creates + grow], plan, timeout)
+    if failed:
+        raise TopicsError("topic changes failed:\n  " + "\n  ".join(failed) + _done_note(done))
+    return done
+
+
+def _alter_resource(action: Action) -> ConfigResource:
+    entries = [
+        ConfigEntry(k, new, incremental_operation=AlterConfigOpType.SET)
+        for k, (_old, new) in action.changes.items()
+    ]
+    return ConfigResource(ResourceType.TOPIC, action.topic, incremental_configs=entries)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KafkaException) and exc.args:
+        err = exc.args[0]
+        return f"{err.name()}: {err.str()}" if hasattr(err, "name") else str(err)
+    return str(exc) or type(exc).__name__
+
+
+def _done_note(done: list[str]) -> str:
+    return "\ndone anyway:\n  " + "\n  ".join(done) if done else ""
+
+
+def _wait_visible(admin: AdminClient, topics: list[str], plan: Plan, timeout: float) -> None:
+    """Wait until new topics and partitions show in metadata with leaders (best effort)."""
+    wanted = {}
+    for a in plan.actions:
+        if a.topic in topics:
+            wanted[a.topic] = a.spec.partitions if a.spec else (a.partitions or (0, 0))[1]
+    deadline = time.monotonic() + timeout
+    while wanted and time.monotonic() < deadline:
+        try:
+            md = admin.list_topics(timeout=5)
+        except KafkaException:
+            continue
+        for name, count in list(wanted.items()):
+            t = md.topics.get(name)
+            if (
+                t
+                and len(t.partitions) >= count
+                and all(p.leader >= 0 for p in t.partitions.values())
+            ):
+                del wanted[name]
+        if wanted:
+            time.sleep(0.1)

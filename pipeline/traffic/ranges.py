@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class GeoNetwork:
-    """One network and where GeoLite2-City places it (subdivision: ISO 3166-2 suffix)."""
+    """One network and where GeoLite2-City places it (subdivision: top-level ISO 3166-2 suffix)."""
 
     cidr: str
     country: str

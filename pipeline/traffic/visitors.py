@@ -126,14 +126,14 @@ def build_population(rng: random.Random, count: int, sites: int) -> list[Visitor
 
 
 class ZipfPicker:
-    """Picks visitor indexes with weight 1/(rank+1)**s: a few very active, a long tail."""
+    """Picks visitor indexes with weight 1/(rank+q)**s (Zipf-Mandelbrot): a few very active
+    visitors (the top one about 1-2% of all events), then a long tail of occasional ones."""
 
-    def __init__(self, count: int, s: float = 1.05) -> None:
-        self._cumulative = list(itertools.accumulate(1.0 / (k + 1) ** s for k in range(count)))
+    def __init__(self, count: int, s: float = 1.0, q: float = 5.0) -> None:
+        self._cumulative = list(itertools.accumulate(1.0 / (k + q) ** s for k in range(count)))
         self._total = self._cumulative[-1]
+        self._last = count - 1
 
     def pick(self, u: float) -> int:
         """The visitor index for a uniform draw `u` in [0, 1)."""
-        return min(
-            bisect.bisect_right(self._cumulative, u * self._total), len(self._cumulative) - 1
-        )
+        return min(bisect.bisect_right(self._cumulative, u * self._total), self._last)

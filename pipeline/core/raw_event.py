@@ -56,7 +56,7 @@ _strict = msgspec.json.Decoder(RawWebEvent)
 _lenient = msgspec.json.Decoder(_LenientRawWebEvent)
 _keys_only = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _AT_FIELD = re.compile(r"at `\$\.([A-Za-z_][A-Za-z0-9_]*)")
-_LONE_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class DecodeFailure(msgspec.Struct, frozen=True):
@@ -69,7 +69,7 @@ class DecodeFailure(msgspec.Struct, frozen=True):
 def decode(payload: bytes) -> tuple[RawWebEvent, tuple[str, ...]] | DecodeFailure:
     """Decode and type-check one payload; return the event and its unknown keys, or a failure."""
     try:
-        return _strict.decode(payload), ()
+        return _checked(_strict.decode(payload), ())
     except msgspec.ValidationError as exc:
         message = str(exc)
         if not message.startswith("Object contains unknown field"):
@@ -89,11 +89,21 @@ def _decode_with_unknown_keys(
         return _classify(str(exc))
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
         return _decode_failure(payload, exc)
+    return _checked(event, unknown)
+
+
+def _checked(
+    event: RawWebEvent, unknown: tuple[str, ...]
+) -> tuple[RawWebEvent, tuple[str, ...]] | DecodeFailure:
+    """What the struct's types cannot say: `attributes` is an object or null."""
+    attributes = event.attributes
+    if attributes is not _NULL and memoryview(attributes)[:1] not in (b"{", b"n"):
+        return DecodeFailure(Reason.BAD_TYPE, "attributes")
     return event, unknown
 
 
 def _decode_failure(payload: bytes, exc: Exception) -> DecodeFailure:
-    if isinstance(exc, UnicodeDecodeError) or _LONE_SURROGATE.search(payload):
+    if isinstance(exc, UnicodeDecodeError) or _SURROGATE_ESCAPE.search(payload):
         return DecodeFailure(Reason.BAD_ENCODING)
     return DecodeFailure(Reason.NOT_JSON)
 

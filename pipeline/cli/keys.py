@@ -1,0 +1,93 @@
+"""`anonymizer keys`: make, check and rotate the key ring. Secrets go to stdout only."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import os
+import sys
+from datetime import UTC, datetime
+
+from pipeline.core.keys import MIN_KEY_BYTES, KeyRing
+
+
+def _default_id() -> str:
+    now = datetime.now(UTC)
+    return f"{now.year}q{(now.month - 1) // 3 + 1}"
+
+
+def fingerprint(secret: bytes) -> str:
+    """A short, one-way tag to tell keys apart in output; reveals nothing about the key."""
+    return hashlib.blake2b(secret, digest_size=4, person=b"key-fingerprint").hexdigest()
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "keys",
+        help="make, check and rotate keys",
+        description="Keys live in $ANONYMIZER_KEYS as ID:BASE64,ID:BASE64 (first one active).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    gen = actions.add_parser(
+        "generate", help="print a new random key as ID:BASE64", description="Print a new key."
+    )
+    gen.add_argument(
+        "--id", default=None, help="key id (default: the current quarter, e.g. 2026q4)"
+    )
+    gen.set_defaults(func=generate)
+    check = actions.add_parser(
+        "check",
+        help="validate $ANONYMIZER_KEYS and list key ids",
+        description="Validate $ANONYMIZER_KEYS; print each key's id and fingerprint, never the key.",
+    )
+    check.set_defaults(func=check_keys)
+    rotate = actions.add_parser(
+        "rotate",
+        help="print a new ring: a new active key, then the current ones",
+        description="Print $ANONYMIZER_KEYS with a new active key in front; older keys stay for "
+        "opening dead letters sealed under them. Store the output in your secret store.",
+    )
+    rotate.add_argument("--id", required=True, help="id of the new key")
+    rotate.add_argument(
+        "--keep", type=int, default=3, help="keys to keep in all, the new one included (default 3)"
+    )
+    rotate.set_defaults(func=rotate_keys)
+
+
+def _new_secret() -> str:
+    return base64.b64encode(os.urandom(MIN_KEY_BYTES)).decode()
+
+
+def generate(args: argparse.Namespace) -> int:
+    key_id = args.id or _default_id()
+    KeyRing.parse(f"{key_id}:{_new_secret()}", source="--id")  # validates the id
+    print(f"{key_id}:{_new_secret()}")
+    return 0
+
+
+def check_keys(args: argparse.Namespace) -> int:
+    ring = KeyRing.parse(os.environ.get("ANONYMIZER_KEYS"))
+    for position, key in enumerate(ring.keys):
+        role = "active" if position == 0 else "previous"
+        print(
+            f"{key.key_id}\t{role}\t{len(key.secret)} bytes\tfingerprint {fingerprint(key.secret)}"
+        )
+    return 0
+
+
+def rotate_keys(args: argparse.Namespace) -> int:
+    ring = KeyRing.parse(os.environ.get("ANONYMIZER_KEYS"))
+    if args.keep < 2:
+        print("anonymizer keys rotate: --keep must be at least 2", file=sys.stderr)
+        return 2
+    if ring.get(args.id):
+        print(f"anonymizer keys rotate: key id {args.id!r} is already in the ring", file=sys.stderr)
+        return 2
+    entries = [f"{args.id}:{_new_secret()}"]
+    entries += [f"{k.key_id}:{base64.b64encode(k.secret).decode()}" for k in ring.keys]
+    new_ring = ",".join(entries[: args.keep])
+    KeyRing.parse(new_ring)
+    print(new_ring)
+    return 0

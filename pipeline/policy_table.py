@@ -1,0 +1,62 @@
+"""The policy rendered as a Markdown table (the README's copy is checked against this)."""
+
+from __future__ import annotations
+
+from pipeline.core.policy import Action, FieldRule, Policy
+
+START = "<!-- policy-table:start -->"
+END = "<!-- policy-table:end -->"
+
+
+def _limits(rule: FieldRule) -> str:
+    parts = []
+    if rule.min is not None:
+        parts.append(f"{rule.min:,} to {rule.max:,}")
+    if rule.max_length:
+        parts.append(f"at most {rule.max_length:,} characters")
+    if rule.pattern:
+        parts.append(f"pattern `{rule.pattern}`")
+    if rule.choices:
+        parts.append("one of " + ", ".join(f"`{c}`" for c in rule.choices))
+    if rule.format == "url":
+        parts.append("URL reduced (" + ("/".join(rule.schemes) or "any scheme") + ")")
+    if rule.versions:
+        parts.append("`Name/1.2.3.4` is a version")
+    if rule.note:
+        parts.append(rule.note)
+    return "; ".join(parts)
+
+
+def _output(rule: FieldRule) -> str:
+    if rule.action is Action.DROP:
+        return "(none)"
+    return ", ".join(f"`{o}`" for o in rule.outputs)
+
+
+def markdown(policy: Policy) -> str:
+    """The table, with a heading line naming the policy version."""
+    lines = [
+        f"Policy `{policy.label}`: {len(policy.fields)} input fields.",
+        "",
+        "| input field | action | policy item | limits | output |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in policy.fields.values():
+        lines.append(
+            f"| `{rule.name}` | {rule.action.value} | {rule.item} | {_limits(rule)} | {_output(rule)} |"
+        )
+    lines += [
+        "",
+        f"Geography: cities only with at least {policy.min_city_population:,} people; never in "
+        + ", ".join(sorted(policy.no_city_countries))
+        + ". Query parameters kept: "
+        + ", ".join(f"`{p}`" for p in policy.query_allowlist)
+        + " (never a name matching "
+        + ", ".join(f"`{p}`" for p in policy.query_denylist)
+        + "). Any other key: dropped and counted.",
+    ]
+    return "\n".join(lines)
+
+
+def readme_block(policy: Policy) -> str:
+    return f"{START}\n{markdown(policy)}\n{END}"

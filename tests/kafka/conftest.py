@@ -1,0 +1,51 @@
+"""Fixtures for tests against a real Apache Kafka broker (one per test session)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from confluent_kafka.admin import AdminClient
+
+from pipeline.kafka.broker import EmbeddedBroker
+from pipeline.kafka.config import KafkaSettings, load_kafka_settings
+from pipeline.kafka.topics import apply, load_topics, plan
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
+    """One Kafka broker for the whole session: free port, data (and broker.log) in a tmp dir."""
+    broker = EmbeddedBroker(data_dir=tmp_path_factory.mktemp("kafka-session"))
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+@pytest.fixture
+def kafka_settings(kafka_broker: EmbeddedBroker) -> KafkaSettings:
+    """Settings pointed at the session broker, with topic names and group unique to the test."""
+    suffix = uuid.uuid4().hex[:10]
+    return load_kafka_settings(
+        bootstrap_servers=kafka_broker.bootstrap,
+        raw_topic=f"web.events.raw.{suffix}",
+        anonymized_topic=f"web.events.anonymized.{suffix}",
+        dead_letter_topic=f"web.events.dead-letter.{suffix}",
+        group_id=f"event-anonymizer.{suffix}",
+        client_id=f"test-{suffix}",
+    )
+
+
+@pytest.fixture
+def admin(kafka_settings: KafkaSettings) -> AdminClient:
+    """An AdminClient for the session broker."""
+    return AdminClient(kafka_settings.admin_config())
+
+
+@pytest.fixture
+def kafka_topics(admin: AdminClient, kafka_settings: KafkaSettings) -> KafkaSettings:
+    """The declared topics created under this test's unique names; returns the settings."""
+    apply(admin, plan(admin, load_topics(settings=kafka_settings)))
+    return kafka_settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from pipeline.traffic import personal
 
@@ -39,6 +40,7 @@ _PRODUCTS_EN = (
 )
 _CATEGORIES = ("kitchen", "bath", "outdoor", "books", "cosme", "food", "furniture", "sale")
 _SEARCH_WORDS = ("タオル", "抹茶", "セール", "ギフト", "jacket", "tumbler", "送料無料", "新作")
+_SEARCH_QUERIES = tuple("?q=" + quote(w) for w in _SEARCH_WORDS)
 _REFERRERS = (
     "https://www.google.com/",
     "https://www.google.co.jp/",
@@ -143,11 +145,9 @@ def query_pool(rng: random.Random, size: int = 400) -> tuple[str, ...]:
 
 def search_query(rng: random.Random) -> str:
     """The query of a site-search page."""
-    from urllib.parse import quote
-
-    return "?q=" + quote(rng.choice(_SEARCH_WORDS))
+    return _SEARCH_QUERIES[int(rng.random() * len(_SEARCH_QUERIES))]
 
 
-def referrer_pool(rng: random.Random) -> tuple[str | None, ...]:
+def referrer_pool() -> tuple[str | None, ...]:
     """External referrers and None (direct), weighted."""
     return (None,) * 8 + _REFERRERS + _REFERRERS[:4] * 2

@@ -91,7 +91,7 @@ class _Stream:
         self.people: list[Visitor] = build_population(setup, g.visitors, g.sites)
         self.zipf = ZipfPicker(g.visitors)
         self.queries = content.query_pool(setup)
-        self.referrers = content.referrer_pool(setup)
+        self.referrers = content.referrer_pool()
         self.attributes = [
             orjson.Fragment(orjson.dumps(personal.attributes(setup))) for _ in range(_POOL)
         ]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import collections
+import os
+import subprocess
+import sys
 import time
 
 import orjson
@@ -121,3 +124,21 @@ def test_any_configuration_gives_valid_events(seed: int, visitors: int, sites: i
                            events_per_second=0.05)  # fmt: skip
     for e in gen.events(300):
         assert violations(e.payload) == set()
+
+
+def test_stream_does_not_depend_on_the_process_hash_seed() -> None:
+    code = (
+        "import hashlib; from pipeline.traffic import TrafficGenerator; "
+        "print(hashlib.sha256(b''.join(TrafficGenerator(3, garbage=0.2).payloads(3000))).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1

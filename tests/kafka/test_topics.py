@@ -1,0 +1,168 @@
+"""Topics as code against the real broker: plan, apply, partitions, configs, drift."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+import pytest
+from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType
+
+from pipeline.cli import topics as topics_cli
+from pipeline.kafka.config import KafkaSettings, load_kafka_settings
+from pipeline.kafka.errors import TopicsError
+from pipeline.kafka.topics import TopicSpec, apply, default_topics_file, load_topics, plan
+
+
+def _partitions(admin: AdminClient, name: str) -> int:
+    return len(admin.list_topics(name, timeout=10).topics[name].partitions)
+
+
+def _config(admin: AdminClient, name: str, key: str) -> str:
+    res = ConfigResource(ResourceType.TOPIC, name)
+    return admin.describe_configs([res])[res].result(timeout=10)[key].value
+
+
+def _with(specs: list[TopicSpec], role: str, **changes: object) -> list[TopicSpec]:
+    return [dataclasses.replace(s, **changes) if s.role == role else s for s in specs]  # type: ignore[arg-type]
+
+
+def test_file_declares_the_three_roles_with_the_settings_default_names() -> None:
+    specs = {s.role: s for s in load_topics(default_topics_file())}
+    defaults = KafkaSettings.model_fields
+    assert specs["raw"].name == defaults["raw_topic"].default
+    assert specs["anonymized"].name == defaults["anonymized_topic"].default
+    assert specs["dead_letter"].name == defaults["dead_letter_topic"].default
+    assert (specs["raw"].partitions, specs["dead_letter"].partitions) == (6, 3)
+    assert specs["raw"].config["retention.ms"] == str(7 * 24 * 3600 * 1000)
+    assert specs["anonymized"].config["max.message.bytes"] == str(1024 * 1024)
+
+
+def test_settings_override_topic_names() -> None:
+    settings = load_kafka_settings(raw_topic="custom.raw")
+    names = {s.role: s.name for s in load_topics(settings=settings)}
+    assert names["raw"] == "custom.raw"
+    assert names["anonymized"] == "web.events.anonymized"
+
+
+def test_invalid_file_lists_every_mistake(tmp_path: Path) -> None:
+    bad = tmp_path / "topics.toml"
+    bad.write_text(
+        '[topics.raw]\nname = "a"\npartitions = 0\n'
+        '[topics.other]\nname = "b"\npartitions = 2\nreplication_factor = "x"\n'
+        "[topics.third]\npartitions = 1\n"
+    )
+    with pytest.raises(TopicsError) as err:
+        load_topics(bad)
+    lines = str(err.value).splitlines()[1:]
+    assert len(lines) == 3
+    assert "[topics.raw]: partitions must be a positive integer" in lines[0]
+    assert "replication_factor must be a positive integer" in lines[1]
+    assert "[topics.third]: 'name'" in lines[2]
+
+
+@pytest.mark.kafka
+def test_plan_apply_then_nothing_left(admin: AdminClient, kafka_settings: KafkaSettings) -> None:
+    declared = load_topics(settings=kafka_settings)
+    first = plan(admin, declared)
+    assert [(a.kind, a.topic) for a in first.actions] == [
+        ("create", kafka_settings.raw_topic),
+        ("create", kafka_settings.anonymized_topic),
+        ("create", kafka_settings.dead_letter_topic),
+    ]
+    done = apply(admin, first)
+    assert len(done) == 3
+    assert _partitions(admin, kafka_settings.raw_topic) == 6
+    assert _partitions(admin, kafka_settings.dead_letter_topic) == 3
+    assert _config(admin, kafka_settings.anonymized_topic, "max.message.bytes") == "1048576"
+    second = plan(admin, declared)
+    assert not second.has_changes and not second.warnings
+    assert set(second.unchanged) == {s.name for s in declared}
+
+
+@pytest.mark.kafka
+def test_more_partitions_are_added(admin: AdminClient, kafka_topics: KafkaSettings) -> None:
+    declared = _with(load_topics(settings=kafka_topics), "raw", partitions=8)
+    result = plan(admin, declared)
+    assert [(a.kind, a.partitions) for a in result.actions] == [("add_partitions", (6, 8))]
+    apply(admin, result)
+    assert _partitions(admin, kafka_topics.raw_topic) == 8
+    assert not plan(admin, declared).has_changes
+
+
+@pytest.mark.kafka
+def test_fewer_partitions_or_other_replication_is_drift_only(
+    admin: AdminClient, kafka_topics: KafkaSettings
+) -> None:
+    declared = _with(load_topics(settings=kafka_topics), "raw", partitions=2)
+    result = plan(admin, declared)
+    assert not result.has_changes
+    assert any("6 partitions exist, 2 declared" in w for w in result.warnings)
+    assert apply(admin, result) == []
+    assert _partitions(admin, kafka_topics.raw_topic) == 6
+
+    declared = _with(load_topics(settings=kafka_topics), "anonymized", replication_factor=3)
+    warnings = plan(admin, declared).warnings
+    assert any("replication factor 3 needs 3 brokers" in w for w in warnings)
+    assert any("replication factor is 1, 3 declared" in w for w in warnings)
+
+
+@pytest.mark.kafka
+def test_config_change_is_altered_and_undeclared_config_reported(
+    admin: AdminClient, kafka_topics: KafkaSettings
+) -> None:
+    specs = load_topics(settings=kafka_topics)
+    raw = next(s for s in specs if s.role == "raw")
+    declared = _with(specs, "raw", config={**raw.config, "retention.ms": "3600000"})
+    result = plan(admin, declared)
+    assert [(a.kind, a.changes) for a in result.actions] == [
+        ("alter_config", {"retention.ms": ("604800000", "3600000")})
+    ]
+    apply(admin, result)
+    assert _config(admin, kafka_topics.raw_topic, "retention.ms") == "3600000"
+    assert _config(admin, kafka_topics.raw_topic, "cleanup.policy") == "delete"  # untouched
+    assert not plan(admin, declared).has_changes
+
+    # Dropping a key from the file does not reset it: reported, left as is.
+    later = _with(specs, "raw", config={"cleanup.policy": "delete"})
+    result = plan(admin, later)
+    assert not result.has_changes
+    assert any(
+        "retention.ms=3600000 set on the cluster, not declared" in w for w in result.warnings
+    )
+
+
+def _cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    topics_cli.register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+@pytest.mark.kafka
+def test_cli_plan_exit_code_and_apply(
+    kafka_settings: KafkaSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ANONYMIZER_RAW_TOPIC", kafka_settings.raw_topic)
+    monkeypatch.setenv("ANONYMIZER_ANONYMIZED_TOPIC", kafka_settings.anonymized_topic)
+    monkeypatch.setenv("ANONYMIZER_DEAD_LETTER_TOPIC", kafka_settings.dead_letter_topic)
+    where = ["--bootstrap-servers", kafka_settings.bootstrap_servers]
+    assert _cli(["topics", "plan", *where]) == 0
+    assert _cli(["topics", "plan", "--exit-code", *where]) == 1
+    assert "3 changes pending" in capsys.readouterr().out
+    assert _cli(["topics", "apply", *where]) == 0
+    assert "done: create" in capsys.readouterr().out
+    assert _cli(["topics", "plan", "--exit-code", *where]) == 0
+    assert "No changes." in capsys.readouterr().out
+
+
+def test_unreachable_cluster_is_a_clear_error() -> None:
+    from pipeline.kafka.broker import free_port
+    from pipeline.kafka.errors import KafkaUnreachableError
+
+    admin = AdminClient({"bootstrap.servers": f"127.0.0.1:{free_port()}", "log_level": 0})
+    with pytest.raises(KafkaUnreachableError, match="Kafka did not answer"):
+        plan(admin, load_topics(), timeout=1.5)

@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.errors import ConfigError
 
 _SMALL = range(-64, 8192)
+_TABLE = 8192 - 64  # non-negative values with a precomputed varint
 
 
 def _zigzag_varint(n: int) -> bytes:
@@ -78,15 +79,28 @@ def _branch(avro_type: Any, where: str) -> Callable[[Any], bytes]:
     raise ConfigError(f"{where}: Avro type {avro_type!r} is not supported by the compiled encoder")
 
 
-def _field_parts(field: dict[str, Any]) -> tuple[bool, Callable[[Any], bytes]]:
-    """(nullable, encoder of the non-null branch) for one record field."""
+def _field_parts(field: dict[str, Any]) -> tuple[bool, Any]:
+    """(nullable, the non-null branch's type) for one record field."""
     avro_type = field["type"]
-    where = f"field {field['name']}"
     if isinstance(avro_type, list):
         if len(avro_type) != 2 or avro_type[0] != "null":
-            raise ConfigError(f"{where}: only unions of the form [null, T] are supported")
-        return True, _branch(avro_type[1], where)
-    return False, _branch(avro_type, where)
+            raise ConfigError(f"field {field['name']}: only unions [null, T] are supported")
+        return True, avro_type[1]
+    return False, avro_type
+
+
+def _inline(i: int, avro_type: Any) -> str | None:
+    """Straight-line source for the common types (no call per field); None for the rest."""
+    name = avro_type["type"] if isinstance(avro_type, dict) else avro_type
+    if isinstance(avro_type, dict) and name == "enum":
+        return None
+    if name == "string":
+        return f"(_P[_n] + _b if (_n := len(_b := v[{i}].encode())) < {_TABLE} else _big(_n) + _b)"
+    if name == "int":
+        return f"(_P[_x] if 0 <= (_x := v[{i}]) < {_TABLE} else _int32(_x))"
+    if name == "long":
+        return f"(_P[_x] if 0 <= (_x := v[{i}]) < {_TABLE} else _long(_x))"
+    return None
 
 
 def compile_encoder(
@@ -97,10 +111,16 @@ def compile_encoder(
     Fields named in `constants` are encoded once, here, and their slot in `values` is ignored.
     """
     constants = constants or {}
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {
+        "_P": _VARINTS[64:],
+        "_big": _zigzag_varint,
+        "_int32": _int32,
+        "_long": varint,
+    }
     parts = []
     for i, field in enumerate(schema["fields"]):
-        nullable, encoder = _field_parts(field)
+        nullable, avro_type = _field_parts(field)
+        encoder = _branch(avro_type, f"field {field['name']}")
         namespace[f"_e{i}"] = encoder
         if field["name"] in constants:
             value = constants[field["name"]]
@@ -109,10 +129,11 @@ def compile_encoder(
             else:
                 namespace[f"_c{i}"] = (b"\x02" if nullable else b"") + encoder(value)
             parts.append(f"_c{i}")
-        elif nullable:
-            parts.append(f"(b'\\x00' if v[{i}] is None else b'\\x02' + _e{i}(v[{i}]))")
-        else:
-            parts.append(f"_e{i}(v[{i}])")
+            continue
+        expression = _inline(i, avro_type) or f"_e{i}(v[{i}])"
+        if nullable:
+            expression = f"(b'\\x00' if v[{i}] is None else b'\\x02' + {expression})"
+        parts.append(expression)
     source = "def encode(v):\n    return b''.join((" + ", ".join(parts) + ",))\n"
     exec(compile(source, f"<avro encoder {schema.get('name')}>", "exec"), namespace)
     return namespace["encode"]

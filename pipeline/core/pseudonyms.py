@@ -6,8 +6,9 @@ hashing all 2^32 addresses.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
+from functools import lru_cache
 
 from pipeline.core.client_ip import IP
 from pipeline.core.keys import Key, Purpose
@@ -22,8 +23,16 @@ def day_of(epoch_ms: int) -> int | None:
     return day if 0 <= day <= _MAX_DAY else None
 
 
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def _text(digest: bytes) -> str:
-    return base64.urlsafe_b64encode(digest)[:22].decode("ascii")
+    return binascii.b2a_base64(digest, newline=False)[:22].translate(_URLSAFE).decode("ascii")
+
+
+@lru_cache(maxsize=1 << 16)
+def _address(ip: IP) -> bytes:
+    return bytes((ip.version,)) + ip.packed
 
 
 class Pseudonymizer:
@@ -37,7 +46,7 @@ class Pseudonymizer:
     def visitor(self, ip: IP, site_id: str, day: int) -> str:
         """Same IP, site and day -> same value; any of them different -> unlinkable."""
         h = self._visitor.copy()
-        h.update(b"%c%s%s%s" % (ip.version, ip.packed, day.to_bytes(4, "big"), site_id.encode()))
+        h.update(_address(ip) + day.to_bytes(4, "big") + site_id.encode())
         return _text(h.digest())
 
     def session(self, session_id: str, site_id: str, day: int) -> str:

@@ -11,6 +11,7 @@ from pipeline.core.geo import UNKNOWN, GeoResolver
 from pipeline.core.pseudonyms import Pseudonymizer, day_of
 from pipeline.core.raw_event import _NULL
 from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.compiled import compile_function, field_name
 
 OTHER_KEY = "(other)"
 _SAFE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
@@ -69,21 +70,21 @@ class DropIdentifiers(Step):
     name = "drop_identifiers"
 
     def __init__(self, dropped_fields: tuple[str, ...], raw_fields: tuple[str, ...]) -> None:
-        self.dropped_fields = dropped_fields  # counted when present
-        self.raw_fields = raw_fields  # cleared (pseudonymized inputs and drops)
+        # `drop(event, counts)`: count the dropped fields present, then clear every raw one.
+        lines = [
+            f"if e.{field_name(n)} is not None and e.{n} != _NULL: counts[{n!r}] += 1"
+            for n in dropped_fields
+        ]
+        lines += [f"e.{field_name(n)} = None" for n in raw_fields]
+        self.drop = compile_function("drop", "e, counts", lines, {"_NULL": _NULL})
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
-        counts = ctx.dropped
+        counts, drop = ctx.dropped, self.drop
         for work in batch:
-            event = work.event
-            for name in self.dropped_fields:
-                value = getattr(event, name)
-                if value is not None and value != _NULL:
-                    counts[name] += 1
-            for name in self.raw_fields:
-                setattr(event, name, None)
+            drop(work.event, counts)
             work.client = None
-            for key in work.unknown:
-                counts[key if _SAFE_KEY.fullmatch(key) else OTHER_KEY] += 1
-            work.unknown = ()
+            if work.unknown:
+                for key in work.unknown:
+                    counts[key if _SAFE_KEY.fullmatch(key) else OTHER_KEY] += 1
+                work.unknown = ()
         return batch

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from pipeline.core.policy import Action, Policy
+from pipeline.core.raw_event import RawWebEvent
 from pipeline.core.reasons import Reason
 from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.compiled import compile_function, field_name
+
+_FIELDS, _DEFAULTS = RawWebEvent.__struct_fields__, RawWebEvent.__struct_defaults__
+# Fields that may be null: those with a default of None (the required ones come first).
+OPTIONAL = frozenset(
+    name
+    for name, default in zip(_FIELDS[len(_FIELDS) - len(_DEFAULTS) :], _DEFAULTS, strict=True)
+    if default is None
+)
 
 PATTERNS = {
     "uuid": re.compile(
@@ -29,36 +41,41 @@ class Validate(Step):
     reasons = frozenset({Reason.BAD_VALUE, Reason.OUT_OF_RANGE, Reason.INCONSISTENT})
 
     def __init__(self, policy: Policy) -> None:
-        keep = policy.with_action(Action.KEEP)
-        self.patterns = tuple((r.name, PATTERNS[r.pattern]) for r in keep if r.pattern)
-        self.choices = tuple((r.name, frozenset(r.choices)) for r in keep if r.choices)
-        self.bounds = tuple((r.name, r.min, r.max) for r in keep if r.min is not None)
+        self.problem = self._compile(policy)
 
-    def problem(self, work: Work) -> tuple[Reason, str] | None:
-        """The first thing wrong with this event, or None."""
-        event = work.event
-        for name, pattern in self.patterns:
-            if not pattern.fullmatch(getattr(event, name)):
-                return Reason.BAD_VALUE, name
-        for name, choices in self.choices:
-            if getattr(event, name) not in choices:
-                return Reason.BAD_VALUE, name
-        for name, low, high in self.bounds:
-            value = getattr(event, name)
-            if value is not None and not low <= value <= high:
-                return Reason.OUT_OF_RANGE, name
-        for name in REQUIRED_BY_TYPE.get(event.event_type, ()):
-            if getattr(event, name) is None:
-                return Reason.INCONSISTENT, name
-        if event.last_visit_time is not None and event.last_visit_time > event.event_time:
-            return Reason.INCONSISTENT, "last_visit_time"
-        return None
+    @staticmethod
+    def _compile(policy: Policy) -> Callable[[RawWebEvent], tuple[Reason, str] | None]:
+        """`problem(event)`: the first thing wrong with it, or None."""
+        ns: dict[str, Any] = {"BAD_VALUE": Reason.BAD_VALUE, "OUT_OF_RANGE": Reason.OUT_OF_RANGE,
+                              "INCONSISTENT": Reason.INCONSISTENT, "REQUIRED": REQUIRED_BY_TYPE}  # fmt: skip
+        lines = []
+        for rule in policy.with_action(Action.KEEP):
+            name = field_name(rule.name)
+            if rule.pattern:
+                ns[f"_p_{name}"] = PATTERNS[rule.pattern].fullmatch
+                lines.append(f"if _p_{name}(e.{name}) is None: return BAD_VALUE, {name!r}")
+            if rule.choices:
+                ns[f"_c_{name}"] = frozenset(rule.choices)
+                lines.append(f"if e.{name} not in _c_{name}: return BAD_VALUE, {name!r}")
+            if rule.min is not None:
+                check = f"not {int(rule.min)} <= e.{name} <= {int(rule.max)}"
+                if name in OPTIONAL:
+                    check = f"e.{name} is not None and {check}"
+                lines.append(f"if {check}: return OUT_OF_RANGE, {name!r}")
+        lines += [
+            "for name in REQUIRED.get(e.event_type, ()):",
+            "    if getattr(e, name) is None: return INCONSISTENT, name",
+            "if e.last_visit_time is not None and e.last_visit_time > e.event_time:",
+            "    return INCONSISTENT, 'last_visit_time'",
+            "return None",
+        ]
+        return compile_function("problem", "e", lines, ns)
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         kept = []
         problem = self.problem
         for work in batch:
-            found = problem(work)
+            found = problem(work.event)
             if found is None:
                 kept.append(work)
             else:

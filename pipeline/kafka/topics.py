@@ -234,14 +234,18 @@ def apply(admin: AdminClient, plan: Plan, timeout: float = 30.0) -> list[str]:
         fut = admin.incremental_alter_configs(resources, request_timeout=timeout)
         by_name = {res.name: f for res, f in fut.items()}
         pending += [(a, by_name[a.topic]) for a in alters]
-    done, failed = [], []
+    done: list[str] = []
+    failed: list[str] = []
+    failed_topics: set[str] = set()
     for action, future in pending:
         try:
             future.result(timeout=timeout)
             done.append(f"{action.kind} {action.topic}: {action.describe()}")
         except Exception as exc:  # KafkaException or a timeout: report, carry on
             failed.append(f"{action.kind} {action.topic}: {_reason(exc)}")
-    _wait_visible(admin, [a.topic for a in creates + grow], plan, timeout)
+            failed_topics.add(action.topic)
+    ok = [a.topic for a, _f in pending if a.topic not in failed_topics]
+    _wait_visible(admin, ok, plan, timeout)
     if failed:
         raise TopicsError("topic changes failed:\n  " + "\n  ".join(failed) + _done_note(done))
     return done
@@ -267,16 +271,24 @@ def _done_note(done: list[str]) -> str:
 
 
 def _wait_visible(admin: AdminClient, topics: list[str], plan: Plan, timeout: float) -> None:
-    """Wait until new topics and partitions show in metadata with leaders (best effort)."""
-    wanted = {}
+    """Wait (best effort) until the broker shows the changes: brokers apply them a little
+    after the controller has accepted them, and a plan made at once would see the old state."""
+    wanted: dict[str, int] = {}
+    configs: dict[str, dict[str, str]] = {}
     for a in plan.actions:
-        if a.topic in topics:
+        if a.topic not in topics:
+            continue
+        if a.kind == "alter_config":
+            configs[a.topic] = {k: new for k, (_old, new) in a.changes.items()}
+        else:
             wanted[a.topic] = a.spec.partitions if a.spec else (a.partitions or (0, 0))[1]
     deadline = time.monotonic() + timeout
-    while wanted and time.monotonic() < deadline:
+    while (wanted or configs) and time.monotonic() < deadline:
         try:
             md = admin.list_topics(timeout=5)
-        except KafkaException:
+            current = _describe(admin, list(configs), 5)
+        except (KafkaException, TopicsError):
+            time.sleep(0.1)
             continue
         for name, count in list(wanted.items()):
             t = md.topics.get(name)
@@ -286,5 +298,8 @@ def _wait_visible(admin: AdminClient, topics: list[str], plan: Plan, timeout: fl
                 and all(p.leader >= 0 for p in t.partitions.values())
             ):
                 del wanted[name]
-        if wanted:
+        for name, values in list(configs.items()):
+            if all(getattr(current[name].get(k), "value", None) == v for k, v in values.items()):
+                del configs[name]
+        if wanted or configs:
             time.sleep(0.1)

@@ -10,8 +10,9 @@ import pytest
 from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType
 
 from pipeline.cli import topics as topics_cli
+from pipeline.kafka.broker import free_port
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
-from pipeline.kafka.errors import TopicsError
+from pipeline.kafka.errors import KafkaUnreachableError, TopicsError
 from pipeline.kafka.topics import TopicSpec, apply, default_topics_file, load_topics, plan
 
 
@@ -160,9 +161,6 @@ def test_cli_plan_exit_code_and_apply(
 
 
 def test_unreachable_cluster_is_a_clear_error() -> None:
-    from pipeline.kafka.broker import free_port
-    from pipeline.kafka.errors import KafkaUnreachableError
-
     admin = AdminClient({"bootstrap.servers": f"127.0.0.1:{free_port()}", "log_level": 0})
     with pytest.raises(KafkaUnreachableError, match="Kafka did not answer"):
         plan(admin, load_topics(), timeout=1.5)

@@ -94,6 +94,8 @@ class EmbeddedBroker:
 
     Without `data_dir` the data lives in a temporary directory removed by `stop()`; with it,
     storage is formatted on the first start only, so a later start keeps topics and records.
+    On Linux the JVM gets SIGTERM when the *thread* that started it exits (PR_SET_PDEATHSIG,
+    so no broker outlives a killed test run): start it from a long-lived thread.
     """
 
     def __init__(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from pipeline.core.policy import Action, FieldRule, Policy
 
 START = "<!-- policy-table:start -->"
@@ -10,7 +12,10 @@ END = "<!-- policy-table:end -->"
 
 def _limits(rule: FieldRule) -> str:
     parts = []
-    if rule.min is not None:
+    if rule.min is not None and rule.name.endswith("_time"):
+        low, high = (datetime.fromtimestamp(v / 1000, UTC).date() for v in (rule.min, rule.max))
+        parts.append(f"epoch ms, {low} to {high}")
+    elif rule.min is not None:
         parts.append(f"{rule.min:,} to {rule.max:,}")
     if rule.max_length:
         parts.append(f"at most {rule.max_length:,} characters")

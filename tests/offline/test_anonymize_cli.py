@@ -1,0 +1,169 @@
+"""The offline mode as a user runs it: `anonymizer anonymize` on files, through the CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import fastavro
+import orjson
+import pytest
+
+from pipeline.cli.main import main
+from pipeline.core.client_ip import parse_ip
+from pipeline.core.keys import KeyRing
+from pipeline.core.seal import unseal
+from pipeline.traffic import TrafficGenerator
+
+KEYS = "t1:" + base64.b64encode(bytes(range(32))).decode()
+
+
+@pytest.fixture()
+def raw(tmp_path: Path) -> tuple[Path, list]:
+    events = list(TrafficGenerator(seed=3, garbage=0.1).events(3000))
+    path = tmp_path / "raw.jsonl"
+    path.write_bytes(b"".join(e.payload + b"\n" for e in events))
+    return path, events
+
+
+@pytest.fixture(autouse=True)
+def keys_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANONYMIZER_KEYS", KEYS)
+
+
+def _run(*args: str) -> int:
+    return main(["anonymize", *args, "--quiet"])
+
+
+def test_every_line_comes_out_once_as_record_or_dead_letter(tmp_path: Path, raw) -> None:
+    path, events = raw
+    out, rej, summary = tmp_path / "out.jsonl", tmp_path / "rej.jsonl", tmp_path / "s.json"
+    assert (
+        _run("-i", str(path), "-o", str(out), "-r", str(rej), "--summary-json", str(summary)) == 0
+    )
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    rejects = [orjson.loads(line) for line in rej.read_bytes().splitlines()]
+    assert len(records) + len(rejects) == len(events)
+    valid_ids = [orjson.loads(e.payload)["event_id"] for e in events if e.garbage is None]
+    assert [r["event_id"] for r in records] == valid_ids
+    garbage_lines = sorted(i for i, e in enumerate(events) if e.garbage)
+    assert sorted(r["source_offset"] for r in rejects) == garbage_lines
+    stats = json.loads(summary.read_text())
+    assert stats["records_in"] == len(events)
+    assert stats["records_out"] == len(records)
+    assert sum(stats["rejected"].values()) == len(rejects)
+    assert stats["fields_dropped"]["visitor_cookie"] > 0
+
+
+def test_dead_letters_are_sealed_and_open_to_the_original_line(tmp_path: Path, raw) -> None:
+    path, events = raw
+    rej = tmp_path / "rej.jsonl"
+    assert _run("-i", str(path), "-o", str(tmp_path / "o.jsonl"), "-r", str(rej)) == 0
+    ring = KeyRing.parse(KEYS)
+    for line in rej.read_bytes().splitlines():
+        dead = orjson.loads(line)
+        sealed = base64.b64decode(dead["sealed_payload"])
+        assert unseal(ring, dead["key_id"], sealed) == events[dead["source_offset"]].payload
+        readable = {k: v for k, v in dead.items() if k != "sealed_payload"}
+        assert "@" not in json.dumps(readable)
+
+
+def test_avro_container_output_reads_back_with_plain_fastavro(tmp_path: Path, raw) -> None:
+    path, events = raw
+    out_json, out_avro = tmp_path / "o.jsonl", tmp_path / "o.avro"
+    assert _run("-i", str(path), "-o", str(out_json), "-r", str(tmp_path / "r1")) == 0
+    assert (
+        _run("-i", str(path), "-o", str(out_avro), "-r", str(tmp_path / "r2"), "--format", "avro")
+        == 0
+    )
+    with out_avro.open("rb") as fh:
+        from_avro = [_epoch_ms(r) for r in fastavro.reader(fh)]
+    from_json = [orjson.loads(line) for line in out_json.read_bytes().splitlines()]
+    assert from_avro == from_json
+
+
+def _epoch_ms(record: dict) -> dict:
+    """fastavro reads timestamp-millis as datetimes; the JSON form has epoch milliseconds."""
+    return {
+        k: round(v.timestamp() * 1000) if isinstance(v, datetime) else v for k, v in record.items()
+    }
+
+
+def test_output_is_a_pure_function_of_input_and_key(tmp_path: Path, raw) -> None:
+    path, _ = raw
+    for name in ("a", "b"):
+        _run(
+            "-i",
+            str(path),
+            "-o",
+            str(tmp_path / f"{name}.jsonl"),
+            "-r",
+            str(tmp_path / f"{name}.r"),
+        )
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    seal_a = [
+        orjson.loads(x)["sealed_payload"] for x in (tmp_path / "a.r").read_bytes().splitlines()
+    ]
+    seal_b = [
+        orjson.loads(x)["sealed_payload"] for x in (tmp_path / "b.r").read_bytes().splitlines()
+    ]
+    assert seal_a == seal_b
+
+
+def test_blank_and_whitespace_lines_are_records_too(tmp_path: Path) -> None:
+    path = tmp_path / "raw.jsonl"
+    path.write_bytes(b"\n   \n{}\n")
+    rej = tmp_path / "r.jsonl"
+    assert _run("-i", str(path), "-o", str(tmp_path / "o"), "-r", str(rej)) == 0
+    reasons = [orjson.loads(x)["reason"] for x in rej.read_bytes().splitlines()]
+    assert reasons == ["not_json", "not_json", "missing_field"]
+
+
+def test_missing_key_is_a_clear_start_up_error(tmp_path: Path, raw, monkeypatch, capsys) -> None:
+    monkeypatch.delenv("ANONYMIZER_KEYS")
+    path, _ = raw
+    code = main(
+        ["anonymize", "-i", str(path), "-o", str(tmp_path / "o"), "-r", str(tmp_path / "r")]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "ANONYMIZER_KEYS is not set" in err
+    assert not (tmp_path / "o").exists() or (tmp_path / "o").stat().st_size == 0
+
+
+def test_short_key_error_never_prints_the_key(tmp_path: Path, raw, monkeypatch, capsys) -> None:
+    secret = base64.b64encode(b"short-secret-value").decode()
+    monkeypatch.setenv("ANONYMIZER_KEYS", f"k1:{secret}")
+    path, _ = raw
+    assert main(["anonymize", "-i", str(path), "-r", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "at least 32 random bytes" in err
+    assert secret not in err
+
+
+def test_stdin_to_stdout_through_the_console_script(tmp_path: Path, raw) -> None:
+    path, events = raw
+    env = {**os.environ, "ANONYMIZER_KEYS": KEYS}
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", "anonymize", "-i", "-", "-r", str(tmp_path / "r")],
+        input=path.read_bytes(), capture_output=True, env=env, check=True,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert len(lines) == sum(1 for e in events if e.garbage is None)
+    assert b"records in" in done.stderr  # the summary goes to stderr, records to stdout
+    raw_ips = {orjson.loads(e.payload).get("ip") for e in events if e.garbage is None}
+    raw_ips = {ip.strip() for ip in raw_ips if isinstance(ip, str) and parse_ip(ip) is not None}
+    assert len(raw_ips) > 100
+    assert not any(ip.encode() in done.stdout or ip.encode() in done.stderr for ip in raw_ips)
+
+
+def test_help_on_every_command() -> None:
+    for command in (["anonymize"], ["policy"], ["keys"], ["keys", "generate"], ["keys", "rotate"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main([*command, "--help"])
+        assert exit_info.value.code == 0

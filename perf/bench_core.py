@@ -64,9 +64,11 @@ def baseline_fastavro(schema: dict) -> Callable[[list[bytes]], int]:
 def baseline_compiled(schema: dict) -> Callable[[list[bytes]], int]:
     decoder = msgspec.json.Decoder(RawWebEvent)
     encode = compile_encoder(schema, {"key_id": "k", "policy_version": "p", "geo_db": "g"})
-    source = "def project(e):\n    return (" + ", ".join(
-        f"getattr(e, {f['name']!r}, None)" for f in schema["fields"]
-    ) + ",)\n"
+    source = (
+        "def project(e):\n    return ("
+        + ", ".join(f"getattr(e, {f['name']!r}, None)" for f in schema["fields"])
+        + ",)\n"
+    )
     namespace: dict = {}
     exec(source, namespace)
     project = namespace["project"]
@@ -109,11 +111,13 @@ def rss_of_offline_run(lines: int, keys: str) -> tuple[int, float]:
              "--seed", "7", "--output", raw, "--quiet"],
             check=True,
         )  # fmt: skip
+        # VmHWM, not ru_maxrss: the latter keeps the forking parent's peak across exec.
         script = (
-            "import resource, sys\n"
+            "import re, sys\n"
             "from pipeline.cli.main import main\n"
             "code = main(sys.argv[1:])\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+            "status = open('/proc/self/status').read()\n"
+            "print(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1), file=sys.stderr)\n"
             "sys.exit(code)\n"
         )
         started = time.perf_counter()
@@ -127,7 +131,9 @@ def rss_of_offline_run(lines: int, keys: str) -> tuple[int, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rss-lines", type=int, default=1_000_000, help="0 to skip")

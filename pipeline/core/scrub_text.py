@@ -36,11 +36,11 @@ def _emails(text: str) -> str:
         left = start
         while left > end and text[left - 1] not in _EMAIL_STOP:
             left -= 1
-        if left == start:
-            continue  # "@name": a handle, not an address
         right = after
         while right < len(text) and text[right] not in _EMAIL_STOP:
             right += 1
+        if left == start and "." not in text[after:right]:
+            continue  # "@name": a handle, not an address
         out.append(text[end:left])
         out.append(EMAIL)
         end = right

@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.cli.sample",
     "pipeline.cli.broker",
     "pipeline.cli.topics",
+    "pipeline.cli.generate",
 )
 
 

@@ -66,6 +66,18 @@ class BatchResult:
     step_seconds: dict[str, float]
 
 
+def check_step_order(steps: Sequence[Step]) -> None:
+    """The identity steps run together, in order, and none of them can reject."""
+    names = [s.name for s in steps]
+    if IDENTITY_STEPS[0] not in names:
+        raise ConfigError("the identity steps are missing")
+    start = names.index(IDENTITY_STEPS[0])
+    if tuple(names[start : start + len(IDENTITY_STEPS)]) != IDENTITY_STEPS:
+        raise ConfigError("the identity steps must run together, in order, right after decode")
+    if any(s.reasons for s in steps[start : start + len(IDENTITY_STEPS)]):
+        raise ConfigError("a step that runs while the raw IP is in hand must not reject")
+
+
 class Engine:
     """The privacy engine; build once at start-up (all configuration errors surface here)."""
 
@@ -94,6 +106,7 @@ class Engine:
         }
         self._sealer = Sealer(keys.active)
         self.steps: tuple[Step, ...] = self._steps(trusted_proxies, max_record_bytes)
+        check_step_order(self.steps)
         self.field_names = tuple(f["name"] for f in self.schema["fields"])
 
     def _steps(self, trusted_proxies: Sequence[str], max_record_bytes: int) -> tuple[Step, ...]:
@@ -111,12 +124,6 @@ class Engine:
             Scrub(policy),
             Encode(policy, self.schema, self.provenance, max_record_bytes),
         )
-        names = [s.name for s in steps]
-        start = names.index(IDENTITY_STEPS[0])
-        if tuple(names[start : start + len(IDENTITY_STEPS)]) != IDENTITY_STEPS:
-            raise ConfigError("the identity steps must run together, in order, right after decode")
-        if any(s.reasons for s in steps[start : start + len(IDENTITY_STEPS)]):
-            raise ConfigError("a step that runs while the raw IP is in hand must not reject")
         return steps
 
     def process(

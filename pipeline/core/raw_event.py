@@ -56,7 +56,11 @@ _strict = msgspec.json.Decoder(RawWebEvent)
 _lenient = msgspec.json.Decoder(_LenientRawWebEvent)
 _keys_only = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _AT_FIELD = re.compile(r"at `\$\.([A-Za-z_][A-Za-z0-9_]*)")
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# A high surrogate escape not followed by a low one, or a low one not preceded by a high one.
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 class DecodeFailure(msgspec.Struct, frozen=True):
@@ -103,7 +107,7 @@ def _checked(
 
 
 def _decode_failure(payload: bytes, exc: Exception) -> DecodeFailure:
-    if isinstance(exc, UnicodeDecodeError) or _SURROGATE_ESCAPE.search(payload):
+    if isinstance(exc, UnicodeDecodeError) or _LONE_SURROGATE.search(payload):
         return DecodeFailure(Reason.BAD_ENCODING)
     return DecodeFailure(Reason.NOT_JSON)
 

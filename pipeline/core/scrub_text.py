@@ -8,6 +8,8 @@ Each detector runs only when a cheap test says it could match: most text pays fo
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 from ipaddress import ip_address
 
 EMAIL, IP, TOKEN = "[email]", "[ip]", "[token]"
@@ -22,8 +24,16 @@ _V6 = re.compile(
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?")
 _RUN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}")
 _AT = re.compile(r"@|%40|%2540")
-# Characters that end an e-mail address on either side of the @.
+# Characters that end an e-mail address on either side of the @: these ASCII ones, and any
+# non-ASCII space, punctuation or symbol (full-width brackets and colons in Japanese text).
 _EMAIL_STOP = frozenset(" \t\r\n\f\v<>()[]{},;:\"'@/?#&=|\\")
+
+
+@lru_cache(maxsize=4096)
+def _stops(char: str) -> bool:
+    if char in _EMAIL_STOP:
+        return True
+    return char > "\x7f" and unicodedata.category(char)[0] in "PZS"
 
 
 def _emails(text: str) -> str:
@@ -34,10 +44,10 @@ def _emails(text: str) -> str:
         if start < end:
             continue  # inside an address already replaced
         left = start
-        while left > end and text[left - 1] not in _EMAIL_STOP:
+        while left > end and not _stops(text[left - 1]):
             left -= 1
         right = after
-        while right < len(text) and text[right] not in _EMAIL_STOP:
+        while right < len(text) and not _stops(text[right]):
             right += 1
         if left == start and "." not in text[after:right]:
             continue  # "@name": a handle, not an address
@@ -74,7 +84,7 @@ def scrub_text(text: str, max_length: int, *, versions: bool = False) -> str:
     """`text` without personal data, at most `max_length` characters."""
     if len(text) > 4 * max_length:
         text = text[: 4 * max_length]
-    if "@" in text or "%40" in text:
+    if "@" in text or "%40" in text or "%2540" in text:
         text = _emails(text)
     if "eyJ" in text:
         text = _JWT.sub(TOKEN, text)

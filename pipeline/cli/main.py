@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.cli.broker",
     "pipeline.cli.topics",
     "pipeline.cli.generate",
+    "pipeline.cli.config",
 )
 
 

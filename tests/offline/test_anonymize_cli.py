@@ -74,7 +74,7 @@ def test_dead_letters_are_sealed_and_open_to_the_original_line(tmp_path: Path, r
 
 
 def test_avro_container_output_reads_back_with_plain_fastavro(tmp_path: Path, raw) -> None:
-    path, events = raw
+    path, _ = raw
     out_json, out_avro = tmp_path / "o.jsonl", tmp_path / "o.avro"
     assert _run("-i", str(path), "-o", str(out_json), "-r", str(tmp_path / "r1")) == 0
     assert (

@@ -14,11 +14,16 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.cli.anonymize",
     "pipeline.cli.policy",
     "pipeline.cli.keys",
+    "pipeline.cli.replay",
+    "pipeline.cli.dead_letters",
+    "pipeline.cli.inspect_topic",
     "pipeline.cli.sample",
     "pipeline.cli.broker",
     "pipeline.cli.topics",
     "pipeline.cli.generate",
     "pipeline.cli.config",
+    "pipeline.cli.demo",
+    "pipeline.cli.worker",
 )
 
 

@@ -1,0 +1,134 @@
+"""`anonymizer worker`: the streaming worker (Kafka raw topic -> anonymized + dead letters).
+
+Engines come from `ENGINES`, name -> `run(setup) -> exit code`; the CLI builds and checks the
+shared `WorkerSetup` (settings, topics, engine, metrics, signals) once for all of them.
+Exit codes: 0 stopped by SIGTERM/SIGINT after committing; 2 configuration error; 3 fatal Kafka
+error (the orchestrator restarts the worker, which resumes from the committed offsets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable
+
+from pipeline.cli.common import add_engine_options
+from pipeline.errors import ConfigError
+from pipeline.kafka.config import KafkaSettings, load_kafka_settings
+from pipeline.metrics import WorkerMetrics
+from pipeline.runtime import tune_gc
+from pipeline.settings import EngineSettings, load_engine_settings
+from pipeline.worker.loop import WorkerSetup, run_confluent
+from pipeline.worker.settings import WorkerSettings, load_worker_settings
+from pipeline.worker.shutdown import StopSignal
+from pipeline.worker.startup import output_limits, record_limit
+
+ENGINES: dict[str, Callable[[WorkerSetup], int]] = {"confluent": run_confluent}
+
+log = logging.getLogger("pipeline.worker")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "worker",
+        help="anonymize the raw Kafka topic continuously (exactly once)",
+        description="Consume raw events in batches, anonymize each batch once, and commit the "
+        "anonymized records, the dead letters and the consumed offsets in one Kafka "
+        "transaction. Kafka settings come from ANONYMIZER_* variables (see the README); "
+        "keys from $ANONYMIZER_KEYS or --keys-file.",
+    )
+    parser.add_argument(
+        "--engine", choices=sorted(ENGINES), default="confluent", help="stream engine"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, metavar="N", help="most records per batch (default 2000)"
+    )
+    parser.add_argument(
+        "--metrics-port", type=int, metavar="P", help="Prometheus port (default 9464, 0 = off)"
+    )
+    parser.add_argument(
+        "--instance-id",
+        metavar="ID",
+        help="stable id of this instance (default $ANONYMIZER_INSTANCE_ID, else the host name); "
+        "two running workers must never share one",
+    )
+    parser.add_argument(
+        "--static-membership",
+        action="store_true",
+        default=None,
+        help="join as a static group member (group.instance.id = instance id)",
+    )
+    parser.add_argument("--bootstrap-servers", metavar="HOST:PORT,...", help="Kafka brokers")
+    parser.add_argument(
+        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    )
+    add_engine_options(parser)
+    parser.set_defaults(func=run)
+
+
+def _settings(args: argparse.Namespace) -> tuple[WorkerSettings, KafkaSettings, EngineSettings]:
+    """All three settings, or one ConfigError listing every mistake."""
+    problems: list[str] = []
+    results: list[object] = []
+    keys = None
+    if args.keys_file:
+        try:
+            keys = args.keys_file.read_text().strip()
+        except OSError as exc:
+            problems.append(f"cannot read keys file {args.keys_file}: {exc.strerror}")
+    loaders: list[Callable[[], object]] = [
+        lambda: load_worker_settings(
+            instance_id=args.instance_id,
+            batch_size=args.batch_size,
+            metrics_port=args.metrics_port,
+            static_membership=args.static_membership,
+        ),
+        lambda: load_kafka_settings(
+            **({"bootstrap_servers": args.bootstrap_servers} if args.bootstrap_servers else {})
+        ),
+        lambda: load_engine_settings(keys=keys, geoip=args.geoip, policy=args.policy),
+    ]
+    for load in loaders:
+        try:
+            results.append(load())
+        except ConfigError as exc:
+            problems.append(str(exc))
+            results.append(None)
+    engine_settings = results[2]
+    if isinstance(engine_settings, EngineSettings):
+        try:
+            engine_settings.key_ring()
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return results[0], results[1], engine_settings  # type: ignore[return-value]
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    worker, kafka, engine_settings = _settings(args)
+    limits = output_limits(kafka)
+    max_record = record_limit(limits[kafka.anonymized_topic], engine_settings.max_record_bytes)
+    engine = engine_settings.model_copy(update={"max_record_bytes": max_record}).build_engine()
+    tune_gc()
+    metrics = WorkerMetrics(
+        engine, engine_name=args.engine, active_key_since=worker.active_key_since
+    )
+    try:
+        metrics.serve(worker.metrics_port)
+    except OSError as exc:
+        raise ConfigError(f"metrics port {worker.metrics_port}: {exc.strerror}") from None
+    log.info(
+        "engine %s, policy %s, key %s, %s; records up to %d bytes; metrics on %s",
+        args.engine,
+        engine.policy.label,
+        engine.keys.active.key_id,
+        engine.geo.build,
+        max_record,
+        worker.metrics_port or "(off)",
+    )
+    setup = WorkerSetup(engine, kafka, worker, metrics, StopSignal().install(), limits)
+    return ENGINES[args.engine](setup)

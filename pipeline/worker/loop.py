@@ -1,0 +1,207 @@
+"""The confluent-kafka worker: consume a batch, anonymize it once, commit it in one transaction.
+
+Each batch's anonymized records, its dead letters and the consumed offsets are committed in
+one Kafka transaction, so a batch is done entirely or not at all (read_committed readers never
+see a partial one). When a transaction is aborted the consumer is rewound (seek) to the batch's
+first offsets and the batch is redone; see `transactions` for the error classes. Records the
+output topic refuses as too large are redone once as `output_too_large` dead letters; a dead
+letter the dead-letter topic refuses is fatal (exit non-zero) rather than a loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
+
+from pipeline.core.engine import Engine
+from pipeline.kafka.config import KafkaSettings
+from pipeline.metrics import WorkerMetrics
+from pipeline.worker.kafkalog import RateLimited, callbacks, describe
+from pipeline.worker.lag import LagTracker
+from pipeline.worker.messages import Outbox, offsets_after, payloads_of, record_times_ms
+from pipeline.worker.settings import WorkerSettings
+from pipeline.worker.shutdown import StopSignal
+from pipeline.worker.transactions import Aborted, Committed, FatalKafkaError, Transactions
+
+log = logging.getLogger(__name__)
+PROGRESS_SECONDS = 30.0
+
+
+@dataclass
+class WorkerSetup:
+    """Everything an engine's run function needs, built and checked by the CLI."""
+
+    engine: Engine
+    kafka: KafkaSettings
+    worker: WorkerSettings
+    metrics: WorkerMetrics
+    stop: StopSignal
+    output_limits: dict[str, int]
+
+
+def consumer_config(setup: WorkerSetup) -> dict[str, Any]:
+    extra: dict[str, Any] = {**callbacks("consumer")}
+    if setup.worker.static_membership:
+        extra["group.instance.id"] = setup.worker.instance_id
+    return setup.kafka.consumer_config(**extra)
+
+
+def producer_config(setup: WorkerSetup) -> dict[str, Any]:
+    kafka = setup.kafka
+    # A produced record batch must fit the smallest output topic's max.message.bytes.
+    batch_bytes = max(1024, min(1_000_000, *setup.output_limits.values()) - 64)
+    return kafka.producer_config(
+        setup.worker.transactional_id(kafka.group_id),
+        **callbacks("producer"),
+        **{"batch.size": batch_bytes},
+    )
+
+
+def run_confluent(setup: WorkerSetup) -> int:
+    """Run until SIGTERM/SIGINT (exit 0) or a fatal Kafka error (exit 3)."""
+    try:
+        return ConfluentWorker(setup).run()
+    except FatalKafkaError as exc:
+        log.error("fatal: %s", exc)
+        return 3
+
+
+class ConfluentWorker:
+    def __init__(self, setup: WorkerSetup) -> None:
+        self.setup = setup
+        self.engine = setup.engine
+        self.metrics = setup.metrics
+        self.stop = setup.stop
+        kafka = setup.kafka
+        self.outbox = Outbox(self.engine, kafka.anonymized_topic, kafka.dead_letter_topic)
+        self.tx = Transactions(producer_config(setup), stopping=lambda: self.stop.requested)
+        self.consumer: Consumer | None = None
+        self.batch_size = setup.worker.batch_size
+        self.max_wait = setup.worker.max_wait_ms / 1000
+        self._too_large: set[tuple[str, int, int]] = set()  # (topic, partition, offset)
+        self._aborts_in_row = 0
+        self._limited = RateLimited(log)
+        self._totals = {"consumed": 0, "produced": 0, "rejected": 0, "aborted": 0}
+        self._next_progress = time.monotonic() + PROGRESS_SECONDS
+
+    def run(self) -> int:
+        kafka, worker = self.setup.kafka, self.setup.worker
+        self.tx.start()
+        self.consumer = consumer = Consumer(consumer_config(self.setup))
+        lag = LagTracker(consumer, self.metrics.set_lag)
+        consumer.subscribe([kafka.raw_topic], on_assign=self._assigned, on_revoke=self._revoked)
+        log.info(
+            "worker %s started: group %s, transactional.id %s, batches of up to %d",
+            worker.instance_id,
+            kafka.group_id,
+            worker.transactional_id(kafka.group_id),
+            self.batch_size,
+        )
+        try:
+            while not self.stop.requested:
+                batch = self._consume()
+                lag.maybe_refresh()
+                if batch:
+                    self._process(batch)
+                self._progress()
+        finally:
+            log.info("closing: leaving the group")
+            consumer.close()
+            self.tx.close()
+        log.info("stopped after committing the batch in hand: %s", self._summary())
+        return 0
+
+    def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        log.info("assigned partitions %s", sorted(tp.partition for tp in partitions))
+
+    def _revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
+
+    def _consume(self) -> list[Message]:
+        assert self.consumer is not None
+        batch = []
+        for msg in self.consumer.consume(self.batch_size, self.max_wait):
+            err = msg.error()
+            if err is None:
+                batch.append(msg)
+            elif err.fatal():
+                raise FatalKafkaError(f"consumer: {describe(err)}")
+            elif err.code() != KafkaError._PARTITION_EOF:
+                self._limited(logging.WARNING, str(err.code()), "consumer: %s", describe(err))
+        return batch
+
+    def _process(self, batch: list[Message]) -> None:
+        self.metrics.consumed.inc(len(batch))
+        self._totals["consumed"] += len(batch)
+        payloads = payloads_of(batch)
+        result = self.engine.process(payloads, timer=time.perf_counter)
+        if self._too_large:
+            refused = {
+                i for i, m in enumerate(batch)
+                if (m.topic(), m.partition(), m.offset()) in self._too_large
+            }  # fmt: skip
+            self.outbox.refused(result, payloads, refused)
+        messages = self.outbox.messages(batch, result, int(time.time() * 1000))
+        spans = offsets_after(batch)
+        offsets = [TopicPartition(t, p, end) for (t, p), (_, end) in spans.items()]
+        assert self.consumer is not None
+        outcome = self.tx.run(messages, offsets, self.consumer.consumer_group_metadata())
+        if isinstance(outcome, Committed):
+            self._aborts_in_row = 0
+            self.metrics.committed(
+                result,
+                size=len(batch),
+                event_times_ms=self.outbox.event_times_ms(result),
+                record_times_ms=record_times_ms(batch),
+            )
+            self._totals["produced"] += len(result.records)
+            self._totals["rejected"] += len(result.rejects)
+            if self._too_large:
+                self._too_large -= {(m.topic(), m.partition(), m.offset()) for m in batch}
+            return
+        self._aborted(outcome, batch, spans)
+
+    def _aborted(
+        self, outcome: Aborted, batch: list[Message], spans: dict[tuple[str, int], tuple[int, int]]
+    ) -> None:
+        self.metrics.aborted()
+        self._totals["aborted"] += 1
+        self._aborts_in_row += 1
+        log.warning("transaction aborted (%s): redoing %d records", outcome.cause, len(batch))
+        for index in outcome.too_large:
+            m = batch[index]
+            source = (m.topic(), m.partition(), m.offset())
+            if source in self._too_large:  # its dead letter was refused too: do not loop
+                raise FatalKafkaError(
+                    "a dead letter is too large for the dead-letter topic's max.message.bytes"
+                )
+            self._too_large.add(source)
+        self._rewind(spans)
+        if self._aborts_in_row > 1:  # back off while a failure persists (e.g. broker away)
+            self.stop.wait(min(5.0, 0.25 * 2 ** min(self._aborts_in_row, 5)))
+
+    def _rewind(self, spans: dict[tuple[str, int], tuple[int, int]]) -> None:
+        """Seek every partition of the batch still assigned back to its first offset; the new
+        owner of a partition we lost resumes from the last committed offset anyway."""
+        assert self.consumer is not None
+        assigned = {(tp.topic, tp.partition) for tp in self.consumer.assignment()}
+        for (topic, partition), (first, _) in spans.items():
+            if (topic, partition) not in assigned:
+                continue
+            try:
+                self.consumer.seek(TopicPartition(topic, partition, first))
+            except Exception as exc:  # a batch we cannot redo must not be skipped: restart
+                raise FatalKafkaError(f"cannot rewind partition {partition}: {exc}") from None
+
+    def _summary(self) -> str:
+        return ", ".join(f"{k} {v}" for k, v in self._totals.items())
+
+    def _progress(self) -> None:
+        now = time.monotonic()
+        if now >= self._next_progress:
+            self._next_progress = now + PROGRESS_SECONDS
+            log.info("progress: %s", self._summary())

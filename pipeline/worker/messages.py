@@ -1,0 +1,148 @@
+"""What the worker writes: anonymized records and dead letters, their keys and headers.
+
+Headers carry only provenance, never input values: `schema-fingerprint` (hex of the 8 bytes
+after `C3 01`, the CRC-64-AVRO fingerprint of the writer schema), `key-id`, `policy-version`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from confluent_kafka import Message
+
+from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER, canonical_form, load_schema
+from pipeline.codec.single_object import header
+from pipeline.core.engine import BatchResult, Engine, Reject
+from pipeline.core.reasons import Reason
+from pipeline.core.seal import Sealer
+from pipeline.deadletter import DeadLetterCodec, dead_letter
+
+FINGERPRINT = "schema-fingerprint"
+KEY_ID = "key-id"
+POLICY_VERSION = "policy-version"
+# The step named in dead letters of records the output topic refused at produce time.
+PRODUCE_STEP = "produce"
+
+Headers = list[tuple[str, bytes]]
+
+
+def fingerprint_hex(schema_file: str) -> str:
+    """Hex of the fingerprint bytes as they appear in every single-object message."""
+    return header(canonical_form(load_schema(schema_file)))[2:10].hex()
+
+
+def provenance_headers(schema_file: str, engine: Engine) -> Headers:
+    return [
+        (FINGERPRINT, fingerprint_hex(schema_file).encode()),
+        (KEY_ID, engine.keys.active.key_id.encode()),
+        (POLICY_VERSION, engine.policy.label.encode()),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message to produce; `source` is the index of the input record in its batch."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Headers
+    source: int
+
+
+class Outbox:
+    """Turns a batch and its `BatchResult` into messages for the output and dead-letter topics."""
+
+    def __init__(self, engine: Engine, anonymized_topic: str, dead_letter_topic: str) -> None:
+        self.anonymized_topic = anonymized_topic
+        self.dead_letter_topic = dead_letter_topic
+        self.policy_version = engine.policy.label
+        self.record_headers = provenance_headers(ANONYMIZED, engine)
+        self.dead_letter_headers = provenance_headers(DEAD_LETTER, engine)
+        self._codec = DeadLetterCodec()
+        self._sealer = Sealer(engine.keys.active)
+        self._event_time = engine.field_names.index("event_time")
+
+    def refused(self, result: BatchResult, payloads: Sequence[bytes], indexes: set[int]) -> None:
+        """Turn the records at `indexes` (refused by the output topic as too large) into
+        `output_too_large` rejects, in place."""
+        if not indexes:
+            return
+        kept, moved = [], []
+        for record in result.records:
+            (moved if record.index in indexes else kept).append(record)
+        sealer = self._sealer
+        for record in moved:
+            payload = payloads[record.index]
+            result.rejects.append(
+                Reject(
+                    record.index,
+                    Reason.OUTPUT_TOO_LARGE,
+                    None,
+                    PRODUCE_STEP,
+                    sealer.key_id,
+                    len(payload),
+                    sealer.seal(payload),
+                )
+            )
+        result.records = kept
+        result.rejects.sort(key=lambda r: r.index)
+
+    def messages(
+        self, batch: Sequence[Message], result: BatchResult, now_ms: int
+    ) -> list[Outgoing]:
+        """Anonymized records (key: visitor key or site id) then dead letters (key: none)."""
+        topic, headers = self.anonymized_topic, self.record_headers
+        out = [Outgoing(topic, r.key, r.value, headers, r.index) for r in result.records]
+        topic, headers, encode = (
+            self.dead_letter_topic,
+            self.dead_letter_headers,
+            self._codec.encode,
+        )
+        for reject in result.rejects:
+            msg = batch[reject.index]
+            record = dead_letter(
+                reject,
+                policy_version=self.policy_version,
+                rejected_at_ms=now_ms,
+                offset=msg.offset(),
+                topic=msg.topic(),
+                partition=msg.partition(),
+                event_time_ms=_timestamp(msg),
+            )
+            out.append(Outgoing(topic, None, encode(record), headers, reject.index))
+        return out
+
+    def event_times_ms(self, result: BatchResult) -> list[int]:
+        i = self._event_time
+        return [r.values[i] for r in result.records]
+
+
+def _timestamp(msg: Message) -> int | None:
+    kind, ms = msg.timestamp()
+    return ms if kind != 0 and ms >= 0 else None  # 0: TIMESTAMP_NOT_AVAILABLE
+
+
+def record_times_ms(batch: Sequence[Message]) -> list[int]:
+    return [t for t in (_timestamp(m) for m in batch) if t is not None]
+
+
+def offsets_after(batch: Sequence[Message]) -> dict[tuple[str, int], tuple[int, int]]:
+    """Per (topic, partition): (first offset, last offset + 1) of the batch."""
+    spans: dict[tuple[str, int], tuple[int, int]] = {}
+    for msg in batch:
+        tp, off = (msg.topic(), msg.partition()), msg.offset()
+        first, end = spans.get(tp, (off, off + 1))
+        spans[tp] = (min(first, off), max(end, off + 1))
+    return spans
+
+
+def payloads_of(batch: Sequence[Message]) -> list[bytes]:
+    """The raw values; a null value is an empty payload (the engine rejects it as not_json)."""
+    return [m.value() or b"" for m in batch]
+
+
+def as_kwargs(m: Outgoing) -> dict[str, Any]:
+    return {"topic": m.topic, "key": m.key, "value": m.value, "headers": m.headers}

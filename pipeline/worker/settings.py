@@ -1,0 +1,79 @@
+"""Settings of a stream worker itself (`ANONYMIZER_*`): identity, batching, metrics."""
+
+from __future__ import annotations
+
+import re
+import socket
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.errors import ConfigError
+
+MAX_BATCH_SIZE = 50_000
+_INSTANCE_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+
+def default_instance_id() -> str:
+    """The host name (a pod name under Kubernetes StatefulSets), made safe for a Kafka id."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname())[:100]
+    return name or "worker"
+
+
+class WorkerSettings(BaseSettings):
+    """What one worker process needs beyond the Kafka and engine settings."""
+
+    model_config = SettingsConfigDict(env_prefix="ANONYMIZER_", extra="ignore")
+
+    instance_id: str = Field(
+        default_factory=default_instance_id,
+        description="Stable id of this worker instance (transactional.id suffix; static member id).",
+    )
+    batch_size: int = Field(
+        2000, ge=1, le=MAX_BATCH_SIZE, description="Most records per batch (one transaction)."
+    )
+    max_wait_ms: int = Field(
+        100, ge=1, le=60_000, description="Longest wait for a batch to fill before processing."
+    )
+    metrics_port: int = Field(9464, ge=0, le=65535, description="Prometheus port; 0 = off.")
+    static_membership: bool = Field(
+        False,
+        description="Join the group as a static member (group.instance.id = instance id): a "
+        "restarted instance gets its partitions back at once; a stopped one keeps them until "
+        "session.timeout.ms.",
+    )
+    active_key_since: datetime | None = Field(
+        None, description="When the active key came into use (ISO 8601), for the key-age metric."
+    )
+
+    @field_validator("instance_id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        if not _INSTANCE_ID.fullmatch(value):
+            raise ValueError("use 1 to 100 letters, digits, '.', '_' or '-'")
+        return value
+
+    @field_validator("active_key_since")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+    def transactional_id(self, group_id: str) -> str:
+        """Stable per instance: a restart aborts the killed process's open transaction at once."""
+        return f"{group_id}.{self.instance_id}"
+
+
+def load_worker_settings(**overrides: Any) -> WorkerSettings:
+    """WorkerSettings from overrides and the environment; one line per mistake, never a value."""
+    try:
+        return WorkerSettings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        lines = [
+            f"  {'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors(include_input=False, include_url=False)
+        ]
+        raise ConfigError("invalid worker settings:\n" + "\n".join(lines)) from None

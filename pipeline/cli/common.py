@@ -13,6 +13,8 @@ from rich.console import Console
 
 from pipeline.core.engine import Engine
 from pipeline.errors import ConfigError
+from pipeline.kafka.config import KafkaSettings, load_kafka_settings
+from pipeline.kafka.time_range import parse_time
 from pipeline.settings import load_engine_settings
 
 stderr = Console(stderr=True)
@@ -75,3 +77,43 @@ def input_size(path: str) -> int | None:
         return None if path == "-" else os.path.getsize(path)
     except OSError:
         return None
+
+
+def add_kafka_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("kafka")
+    group.add_argument(
+        "--bootstrap-servers",
+        metavar="HOSTS",
+        help="brokers, host:port[,...] (default: $ANONYMIZER_BOOTSTRAP_SERVERS or 127.0.0.1:9092)",
+    )
+
+
+def add_time_range(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--from",
+        dest="start",
+        metavar="TIME",
+        help=f"first {what} time, inclusive (ISO 8601, e.g. 2026-11-25T10:00Z, or epoch ms; "
+        "default: the beginning)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        metavar="TIME",
+        help=f"last {what} time, exclusive (default: what is there now)",
+    )
+
+
+def kafka_settings(args: argparse.Namespace) -> KafkaSettings:
+    overrides = {}
+    if getattr(args, "bootstrap_servers", None):
+        overrides["bootstrap_servers"] = args.bootstrap_servers
+    return load_kafka_settings(**overrides)
+
+
+def time_range(args: argparse.Namespace) -> tuple[int | None, int | None]:
+    start = parse_time(args.start) if args.start else None
+    end = parse_time(args.end) if args.end else None
+    if start is not None and end is not None and end <= start:
+        raise ConfigError("--to must be after --from")
+    return start, end

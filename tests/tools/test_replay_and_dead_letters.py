@@ -108,7 +108,7 @@ def test_redrive_sends_each_dead_letter_back_once(kafka_topics: KafkaSettings, c
                 topic="raw",
                 partition=0,
             )
-        )  # fmt: skip
+        )
         for r in result.rejects
     ]
     assert len(letters) == len(garbage)

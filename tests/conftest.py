@@ -1,4 +1,4 @@
-"""Fixtures for tests against a real Apache Kafka broker (one per test session)."""
+"""Shared fixtures: one real Apache Kafka broker per test session (started on first use)."""
 
 from __future__ import annotations
 

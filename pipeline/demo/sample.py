@@ -1,0 +1,122 @@
+"""A sample anonymized record beside the raw event it came from (same event_id)."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import fastavro
+import orjson
+from confluent_kafka import OFFSET_END, Consumer, TopicPartition
+
+from pipeline.codec.schemas import ANONYMIZED, load_schema
+from pipeline.codec.single_object import split
+from pipeline.kafka.config import KafkaSettings
+from pipeline.traffic import GeneratedEvent
+
+_ID_PREFIX = b'{"event_id":"'
+
+
+class RecentEvents:
+    """The most recent valid generated events by event_id (bounded; thread-safe)."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self.capacity = capacity
+        self._events: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, event: GeneratedEvent) -> None:
+        """Keep a valid event (its id is at a fixed place in the generator's JSON)."""
+        payload = event.payload
+        if event.garbage is not None or not payload.startswith(_ID_PREFIX):
+            return
+        event_id = payload[13:49].decode("ascii", "replace")
+        with self._lock:
+            self._events[event_id] = payload
+            if len(self._events) > self.capacity:
+                self._events.popitem(last=False)
+
+    def get(self, event_id: str) -> bytes | None:
+        with self._lock:
+            return self._events.get(event_id)
+
+
+def decoder() -> Any:
+    """A function from a single-object encoded AnonymizedWebEvent to a dict (plain fastavro)."""
+    schema = fastavro.parse_schema(load_schema(ANONYMIZED))
+
+    def decode(message: bytes) -> dict[str, Any]:
+        _fingerprint, body = split(message)
+        return fastavro.schemaless_reader(io.BytesIO(body), schema, None)
+
+    return decode
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One anonymized record and the raw event it was made from."""
+
+    raw: dict[str, Any]
+    anonymized: dict[str, Any]
+    at: float
+
+
+class Sampler(threading.Thread):
+    """Every `every` seconds, reads the newest committed anonymized records of one partition
+    (read_committed, from the end; partitions in turn) and keeps the first whose raw event is
+    still remembered. Reads only a few records each time, not the whole stream."""
+
+    def __init__(self, settings: KafkaSettings, recent: RecentEvents, every: float = 5.0):
+        super().__init__(name="demo-sampler", daemon=True)
+        self.settings = settings
+        self.recent = recent
+        self.every = every
+        self.pair: Pair | None = None
+        self.error: str | None = None
+        self._halt = threading.Event()
+
+    def stop(self) -> None:
+        self._halt.set()
+
+    def run(self) -> None:
+        decode = decoder()
+        topic = self.settings.anonymized_topic
+        conf = self.settings.consumer_config(
+            group_id=f"anonymizer-demo-sampler-{time.time_ns()}",
+            **{"client.id": "anonymizer-demo-sampler", "fetch.wait.max.ms": 100},
+        )
+        consumer = Consumer(conf)
+        turn = 0
+        try:
+            partitions = len(consumer.list_topics(topic, timeout=10).topics[topic].partitions)
+            while not self._halt.is_set():
+                consumer.assign([TopicPartition(topic, turn % max(1, partitions), OFFSET_END)])
+                turn += 1
+                if self._look(consumer, decode):
+                    self._halt.wait(self.every)
+                consumer.unassign()
+        except Exception as exc:  # the sample is decoration: never crash the demo
+            self.error = f"sampler stopped: {exc}"
+        finally:
+            consumer.close()
+
+    def _look(self, consumer: Consumer, decode: Any, seconds: float = 2.0) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self._halt.is_set():
+            msg = consumer.poll(0.2)
+            if msg is None or msg.error() is not None or msg.value() is None:
+                continue
+            try:
+                record = decode(msg.value())
+            except Exception as exc:
+                self.error = f"cannot decode an anonymized record: {exc}"
+                continue
+            raw = self.recent.get(str(record.get("event_id")))
+            if raw is not None:
+                self.pair = Pair(orjson.loads(raw), record, time.monotonic())
+                return True
+        return False

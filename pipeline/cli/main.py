@@ -23,7 +23,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.cli.generate",
     "pipeline.cli.config",
     "pipeline.cli.demo",
-    "pipeline.cli.demo",
     "pipeline.cli.worker",
 )
 

@@ -18,12 +18,13 @@ from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.metrics import WorkerMetrics
 from pipeline.runtime import tune_gc
 from pipeline.settings import EngineSettings, load_engine_settings
+from pipeline.worker.faust_engine import run_faust
 from pipeline.worker.loop import WorkerSetup, run_confluent
 from pipeline.worker.settings import WorkerSettings, load_worker_settings
 from pipeline.worker.shutdown import StopSignal
 from pipeline.worker.startup import output_limits, record_limit
 
-ENGINES: dict[str, Callable[[WorkerSetup], int]] = {"confluent": run_confluent}
+ENGINES: dict[str, Callable[[WorkerSetup], int]] = {"confluent": run_confluent, "faust": run_faust}
 
 log = logging.getLogger("pipeline.worker")
 

@@ -1,5 +1,9 @@
 """The project's exceptions: start-up failures only; per-record failures are values."""
 
+from __future__ import annotations
+
+from typing import Any
+
 
 class AnonymizerError(Exception):
     """Base of every exception this package raises on purpose."""
@@ -7,3 +11,16 @@ class AnonymizerError(Exception):
 
 class ConfigError(AnonymizerError):
     """Configuration that cannot work: raised at start-up, never on the hot path."""
+
+
+def validation_lines(exc: Any) -> list[str]:
+    """One line per mistake of a pydantic ValidationError: where and what, never the value."""
+    lines = []
+    for err in exc.errors(include_input=False, include_url=False):
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown setting"
+        loc = ".".join(str(p) for p in err["loc"])
+        # model-level checks already name their field
+        lines.extend(f"{loc}: {m}" if loc else m for m in msg.splitlines())
+    return lines

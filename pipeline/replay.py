@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
-from confluent_kafka import Consumer
+from confluent_kafka import Consumer, Message
 
 from pipeline.core.engine import Engine
-from pipeline.deadletter import as_json, dead_letter
 from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.time_range import offset_ranges, read_ranges
+from pipeline.offline.run import write_result
 from pipeline.offline.writers import JsonlRejects, RecordWriter
 from pipeline.summary import Summary
 
@@ -44,25 +45,13 @@ def replay(
         ranges = offset_ranges(consumer, topic, start_ms, end_ms)
         for batch in read_ranges(consumer, topic, ranges, batch_size):
             result = engine.process([m.value() or b"" for m in batch])
-            records.write(result.records)
-            now_ms = int(clock() * 1000)
-            dead = []
-            for reject in result.rejects:
-                message = batch[reject.index]
-                dead.append(
-                    as_json(
-                        dead_letter(
-                            reject,
-                            policy_version=policy_version,
-                            rejected_at_ms=now_ms,
-                            offset=message.offset(),
-                            topic=topic,
-                            partition=message.partition(),
-                            event_time_ms=message.timestamp()[1],
-                        )
-                    )
-                )
-            rejects.write(dead)
+
+            def source(index: int, batch: list[Message] = batch) -> dict[str, Any]:
+                message = batch[index]
+                return {"offset": message.offset(), "topic": topic,
+                        "partition": message.partition(), "event_time_ms": message.timestamp()[1]}  # fmt: skip
+
+            write_result(result, records, rejects, policy_version, int(clock() * 1000), source)
             summary.add(result, len(batch))
             if on_batch:
                 on_batch(len(batch))

@@ -12,7 +12,7 @@ from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES
 from pipeline.core.engine import DEFAULT_MAX_RECORD_BYTES, Engine
 from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, validation_lines
 
 
 class EngineSettings(BaseSettings):
@@ -64,8 +64,7 @@ def load_engine_settings(**overrides: Any) -> EngineSettings:
     try:
         return EngineSettings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
-        lines = [
-            f"  {'.'.join(map(str, e['loc']))}: {e['msg']}"
-            for e in exc.errors(include_input=False, include_url=False)
-        ]
-        raise ConfigError("invalid engine settings:\n" + "\n".join(lines)) from None
+        lines = validation_lines(exc)
+        raise ConfigError(
+            "invalid engine settings:\n" + "\n".join(f"  {x}" for x in lines)
+        ) from None

@@ -10,14 +10,14 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from pipeline.cli.common import (
     add_engine_options,
+    add_output_options,
     build_engine,
     input_size,
     open_input,
-    open_output,
+    open_writers,
     stderr,
 )
 from pipeline.offline.run import anonymize_stream
-from pipeline.offline.writers import AvroContainer, JsonlRecords, JsonlRejects, RecordWriter
 from pipeline.runtime import tune_gc
 
 
@@ -31,18 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--input", "-i", required=True, metavar="PATH", help="JSONL input, - for stdin"
     )
-    parser.add_argument(
-        "--output", "-o", default="-", metavar="PATH", help="anonymized records (default: stdout)"
-    )
-    parser.add_argument(
-        "--rejects", "-r", required=True, metavar="PATH", help="dead letters, one JSON per line"
-    )
-    parser.add_argument(
-        "--format",
-        choices=("json", "avro"),
-        default="json",
-        help="json: one record per line (Avro JSON form); avro: an Avro object container file",
-    )
+    add_output_options(parser)
     parser.add_argument(
         "--batch-size", type=int, default=2000, metavar="N", help="records per batch"
     )
@@ -63,13 +52,7 @@ def run(args: argparse.Namespace) -> int:
     tune_gc()
     with ExitStack() as stack:
         source = open_input(args.input, stack)
-        out = open_output(args.output, stack)
-        writer: RecordWriter = (
-            AvroContainer(out, engine.schema)
-            if args.format == "avro"
-            else JsonlRecords(out, engine)
-        )
-        rejects = JsonlRejects(open_output(args.rejects, stack))
+        writer, rejects = open_writers(args, engine, stack)
         total = input_size(args.input)
         show = not args.quiet and stderr.is_terminal and total
         progress = Progress(

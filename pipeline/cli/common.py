@@ -15,6 +15,7 @@ from pipeline.core.engine import Engine
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.time_range import parse_time
+from pipeline.offline.writers import AvroContainer, JsonlRecords, JsonlRejects, RecordWriter
 from pipeline.settings import load_engine_settings
 
 stderr = Console(stderr=True)
@@ -117,3 +118,29 @@ def time_range(args: argparse.Namespace) -> tuple[int | None, int | None]:
     if start is not None and end is not None and end <= start:
         raise ConfigError("--to must be after --from")
     return start, end
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output", "-o", default="-", metavar="PATH", help="anonymized records (default: stdout)"
+    )
+    parser.add_argument(
+        "--rejects", "-r", required=True, metavar="PATH", help="dead letters, one JSON per line"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "avro"),
+        default="json",
+        help="json: one record per line (Avro JSON form); avro: an Avro object container file",
+    )
+
+
+def open_writers(
+    args: argparse.Namespace, engine: Engine, stack: ExitStack
+) -> tuple[RecordWriter, JsonlRejects]:
+    """The record writer (--format) on --output, and the dead-letter writer on --rejects."""
+    out = open_output(args.output, stack)
+    records: RecordWriter = (
+        AvroContainer(out, engine.schema) if args.format == "avro" else JsonlRecords(out, engine)
+    )
+    return records, JsonlRejects(open_output(args.rejects, stack))

@@ -8,14 +8,14 @@ from contextlib import ExitStack
 from pipeline.cli.common import (
     add_engine_options,
     add_kafka_options,
+    add_output_options,
     add_time_range,
     build_engine,
     kafka_settings,
-    open_output,
+    open_writers,
     stderr,
     time_range,
 )
-from pipeline.offline.writers import AvroContainer, JsonlRecords, JsonlRejects, RecordWriter
 from pipeline.replay import replay
 
 
@@ -28,13 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "to the worker's. The live topics are not touched.",
     )
     add_time_range(parser, "record")
-    parser.add_argument(
-        "--output", "-o", default="-", metavar="PATH", help="records (default: stdout)"
-    )
-    parser.add_argument(
-        "--rejects", "-r", required=True, metavar="PATH", help="dead letters (JSONL)"
-    )
-    parser.add_argument("--format", choices=("json", "avro"), default="json", help="record format")
+    add_output_options(parser)
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary")
     add_kafka_options(parser)
     add_engine_options(parser)
@@ -46,13 +40,7 @@ def run(args: argparse.Namespace) -> int:
     settings = kafka_settings(args)
     engine = build_engine(args)
     with ExitStack() as stack:
-        out = open_output(args.output, stack)
-        writer: RecordWriter = (
-            AvroContainer(out, engine.schema)
-            if args.format == "avro"
-            else JsonlRecords(out, engine)
-        )
-        rejects = JsonlRejects(open_output(args.rejects, stack))
+        writer, rejects = open_writers(args, engine, stack)
         with stderr.status("replaying...") as status:
             done = [0]
 

@@ -12,7 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, validation_lines
 
 CONFIG_FILE_ENV = "ANONYMIZER_CONFIG_FILE"
 _config_file: ContextVar[Path | None] = ContextVar("kafka_config_file", default=None)
@@ -262,21 +262,7 @@ def load_kafka_settings(config_file: Path | str | None = None, **overrides: Any)
         return KafkaSettings(**overrides)
     except ValidationError as exc:
         raise ConfigError(
-            "invalid Kafka settings:\n" + "\n".join(f"  {line}" for line in _lines(exc))
+            "invalid Kafka settings:\n" + "\n".join(f"  {line}" for line in validation_lines(exc))
         ) from None
     finally:
         _config_file.reset(token)
-
-
-def _lines(exc: ValidationError) -> list[str]:
-    lines = []
-    for err in exc.errors(include_input=False, include_url=False):
-        msg = err["msg"].removeprefix("Value error, ")
-        loc = ".".join(str(p) for p in err["loc"])
-        if err["type"] == "extra_forbidden":
-            msg = "unknown setting"
-        if loc:
-            lines.extend(f"{loc}: {m}" for m in msg.splitlines())
-        else:  # model-level checks already name their field
-            lines.extend(msg.splitlines())
-    return lines

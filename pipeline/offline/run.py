@@ -4,13 +4,36 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from pipeline.core.engine import Engine
+from pipeline.core.engine import BatchResult, Engine
 from pipeline.deadletter import as_json, dead_letter
 from pipeline.offline.reader import read_batches
 from pipeline.offline.writers import JsonlRejects, RecordWriter
 from pipeline.summary import Summary
+
+
+def write_result(
+    result: BatchResult,
+    records: RecordWriter,
+    rejects: JsonlRejects,
+    policy_version: str,
+    now_ms: int,
+    source: Callable[[int], dict[str, Any]],
+) -> None:
+    """Write a batch's records, and its rejects as dead letters; `source(index)` gives the
+    dead letter's source coordinates (`offset`, and `topic`, `partition`, `event_time_ms`)."""
+    records.write(result.records)
+    rejects.write(
+        [
+            as_json(
+                dead_letter(
+                    r, policy_version=policy_version, rejected_at_ms=now_ms, **source(r.index)
+                )
+            )
+            for r in result.rejects
+        ]
+    )
 
 
 def anonymize_stream(
@@ -29,20 +52,14 @@ def anonymize_stream(
     policy_version = engine.policy.label
     for batch in read_batches(source, batch_size):
         result = engine.process(batch.payloads)
-        records.write(result.records)
-        now_ms = int(clock() * 1000)
-        rejects.write(
-            [
-                as_json(
-                    dead_letter(
-                        r,
-                        policy_version=policy_version,
-                        rejected_at_ms=now_ms,
-                        offset=batch.first_line + r.index,
-                    )
-                )
-                for r in result.rejects
-            ]
+        first = batch.first_line
+        write_result(
+            result,
+            records,
+            rejects,
+            policy_version,
+            int(clock() * 1000),
+            lambda i, first=first: {"offset": first + i},
         )
         summary.add(result, len(batch.payloads))
         if on_batch:

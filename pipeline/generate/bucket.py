@@ -6,6 +6,9 @@ import time
 from collections.abc import Callable
 
 
+_EPSILON = 1e-9
+
+
 class TokenBucket:
     """`rate` tokens per second, at most `burst` banked; `take(n)` waits until n are available.
 
@@ -50,7 +53,7 @@ class TokenBucket:
         if not self.rate:
             return True
         self._refill()
-        if self._tokens >= n:
+        if self._tokens >= n - _EPSILON:
             self._tokens -= n
             return True
         return False
@@ -64,7 +67,7 @@ class TokenBucket:
             return True
         self._refill()
         self._tokens -= n
-        while self._tokens < 0:
+        while self._tokens < -_EPSILON:  # tolerate float rounding of the refill
             if stop is not None and stop():
                 self._tokens += n
                 return False

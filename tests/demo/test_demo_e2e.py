@@ -1,0 +1,98 @@
+"""`anonymizer demo` end to end as a subprocess, not on a terminal: plain status lines, a
+summary with anonymized events, exit 0, and no process left behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import orjson
+import psutil
+import pytest
+
+pytestmark = pytest.mark.kafka
+
+
+def _number(pattern: str, text: str) -> float:
+    match = re.search(pattern, text)
+    assert match, f"{pattern!r} not in output:\n{text}"
+    return float(match.group(1).replace(",", ""))
+
+
+def _run_demo(args: list[str], **env: str) -> tuple[int, str, dict[int, float]]:
+    """Run the demo; its exit code, output, and every descendant process seen (pid: created)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANONYMIZER_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli.main", "demo", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**clean, **env},
+    )
+    me = psutil.Process(proc.pid)
+    children: dict[int, float] = {}  # pid -> create time, to tell a reused pid apart
+    deadline = time.monotonic() + 240
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            for child in me.children(recursive=True):
+                children.setdefault(child.pid, child.create_time())
+        except psutil.NoSuchProcess:
+            pass
+        time.sleep(0.5)
+    if proc.poll() is None:
+        proc.kill()
+    out = proc.communicate(timeout=30)[0].decode(errors="replace")
+    return proc.returncode, out, children
+
+
+def _left_behind(children: dict[int, float]) -> list[str]:
+    time.sleep(1.0)
+    left = []
+    for pid, created in children.items():
+        try:
+            p = psutil.Process(pid)
+            if p.create_time() == created and p.status() != psutil.STATUS_ZOMBIE:
+                left.append(f"{pid} {p.name()} {p.cmdline()[:3]}")
+        except psutil.NoSuchProcess:
+            pass
+    return left
+
+
+def test_demo_runs_end_to_end_and_cleans_up() -> None:
+    code, out, children = _run_demo(["--duration", "20", "--rate", "2000"])
+    assert code == 0, out
+    # the broker (java) and the worker were children while it ran
+    assert len(children) >= 2, out
+    left = _left_behind(children)
+    assert not left, f"processes left behind: {left}"
+    assert "demo key, not for production" in out
+    assert re.search(r"^demo +\d+ s: in ", out, re.M), out  # plain status lines, no live view
+    assert "\x1b[" not in out  # no terminal control sequences
+    summary = next(line for line in out.splitlines() if line.startswith("summary: generated"))
+    generated = _number(r"summary: generated ([\d,]+)", summary)
+    anonymized = _number(r"anonymized ([\d,]+)", summary)
+    dead = _number(r"dead letters ([\d,]+)", summary)
+    assert generated > 0 and anonymized > 0 and dead > 0
+    assert anonymized + dead == generated, out
+    assert "all accounted for: yes" in out
+
+    raw_line = re.search(r"^sample raw event \(synthetic\): +(\{.*\})$", out, re.M)
+    anon_line = re.search(r"^sample anonymized record: +(\{.*\})$", out, re.M)
+    assert raw_line and anon_line, out
+    raw, anon = orjson.loads(raw_line.group(1)), orjson.loads(anon_line.group(1))
+    assert raw["event_id"] == anon["event_id"]
+    for personal in ("ip", "visitor_cookie", "session_id", "attributes", "forwarded_for"):
+        assert personal not in anon
+    assert raw["ip"] not in anon_line.group(1)
+    assert raw["visitor_cookie"] not in anon_line.group(1)
+    assert anon["visitor_key"] and anon["key_id"] == "demo"
+
+
+def test_a_failing_worker_stops_the_demo_with_its_log() -> None:
+    code, out, children = _run_demo(["--duration", "30"], ANONYMIZER_POLICY="/no/such/policy.toml")
+    assert code == 1, out
+    assert "worker log" in out and "policy" in out, out
+    assert children, out  # the broker had started
+    assert not _left_behind(children)

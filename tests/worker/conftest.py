@@ -20,9 +20,7 @@ class Workers:
 
     def start(self, instance: str, *args: str, **env: str) -> WorkerProcess:
         log = self.tmp_path / f"worker-{instance}-{len(self.started)}.log"
-        w = WorkerProcess(
-            worker_env(self.settings, **env), log, "--instance-id", instance, *args
-        )
+        w = WorkerProcess(worker_env(self.settings, **env), log, "--instance-id", instance, *args)
         self.started.append(w)
         return w
 

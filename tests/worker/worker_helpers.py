@@ -61,9 +61,7 @@ class Raw:
 
 def produce_raw(settings: KafkaSettings, payloads: Iterable[bytes | None], raw: Raw) -> Raw:
     """Produce `payloads` to the raw topic (acks=all, idempotent) and record where each went."""
-    producer = Producer(
-        settings.producer_config(**{"linger.ms": 20, "message.timeout.ms": 120000})
-    )
+    producer = Producer(settings.producer_config(**{"linger.ms": 20, "message.timeout.ms": 120000}))
 
     def delivered(err: KafkaError | None, msg: Any) -> None:
         assert err is None, err

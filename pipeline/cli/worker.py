@@ -9,7 +9,9 @@ error (the orchestrator restarts the worker, which resumes from the committed of
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
+import signal
 from collections.abc import Callable
 
 from pipeline.cli.common import add_engine_options
@@ -107,6 +109,7 @@ def _settings(args: argparse.Namespace) -> tuple[WorkerSettings, KafkaSettings, 
 
 
 def run(args: argparse.Namespace) -> int:
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID`: stacks to stderr, for diagnosis
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -26,6 +26,7 @@ from pipeline.worker.messages import Outbox, offsets_after, payloads_of, record_
 from pipeline.worker.settings import WorkerSettings
 from pipeline.worker.shutdown import StopSignal
 from pipeline.worker.transactions import Aborted, Committed, FatalKafkaError, Transactions
+from pipeline.worker.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 30.0
@@ -78,7 +79,11 @@ class ConfluentWorker:
         self.stop = setup.stop
         kafka = setup.kafka
         self.outbox = Outbox(self.engine, kafka.anonymized_topic, kafka.dead_letter_topic)
-        self.tx = Transactions(producer_config(setup), stopping=lambda: self.stop.requested)
+        self.tx = Transactions(
+            producer_config(setup),
+            stopping=lambda: self.stop.requested,
+            watchdog=Watchdog(setup.worker.hang_seconds),
+        )
         self.consumer: Consumer | None = None
         self.batch_size = setup.worker.batch_size
         self.max_wait = setup.worker.max_wait_ms / 1000

@@ -37,6 +37,12 @@ class WorkerSettings(BaseSettings):
     max_wait_ms: int = Field(
         100, ge=1, le=60_000, description="Longest wait for a batch to fill before processing."
     )
+    hang_seconds: float = Field(
+        30.0,
+        ge=5,
+        description="A transactional call blocked longer than this restarts the process in "
+        "place (works around librdkafka#5511).",
+    )
     metrics_port: int = Field(9464, ge=0, le=65535, description="Prometheus port; 0 = off.")
     static_membership: bool = Field(
         False,

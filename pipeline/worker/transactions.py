@@ -26,6 +26,7 @@ from confluent_kafka import KafkaError, KafkaException, Producer, TopicPartition
 
 from pipeline.worker.kafkalog import describe
 from pipeline.worker.messages import Outgoing
+from pipeline.worker.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +62,14 @@ class Transactions:
         call_timeout: float = 10.0,
         retry_seconds: float = 120.0,
         max_rebuilds: int = 5,
+        watchdog: Watchdog | None = None,
     ) -> None:
         self.config = {**config, "delivery.report.only.error": True, "on_delivery": self._failed}
         self.stopping = stopping
         self.call_timeout = call_timeout
         self.retry_seconds = retry_seconds
         self.max_rebuilds = max_rebuilds
+        self.watchdog = watchdog
         self.rebuilds = 0
         self._failures: list[tuple[KafkaError, bytes | None]] = []
         self.producer: Producer | None = None
@@ -150,7 +153,11 @@ class Transactions:
         deadline = time.monotonic() + self.retry_seconds
         while True:
             try:
-                call(*args)
+                if self.watchdog is None:
+                    call(*args)
+                else:
+                    with self.watchdog.guard(what):
+                        call(*args)
                 return
             except KafkaException as exc:
                 err = exc.args[0]

@@ -214,10 +214,13 @@ class WorkerMetrics:
         event_times_ms: Iterable[int],
         record_times_ms: Iterable[int],
         now: float | None = None,
+        transactional: bool = True,
     ) -> None:
-        """Account for one committed batch of `size` records."""
+        """Account for one committed batch of `size` records (`transactional`: in a Kafka
+        transaction; the faust engine's output is not, and counts no transaction)."""
         now = time.time() if now is None else now
-        self.transactions.labels("committed").inc()
+        if transactional:
+            self.transactions.labels("committed").inc()
         self.produced.inc(len(result.records))
         reasons = Counter(r.reason.value for r in result.rejects)
         for reason, n in reasons.items():

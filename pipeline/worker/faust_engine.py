@@ -120,6 +120,7 @@ def build_app(setup: WorkerSetup, datadir: str) -> faust.App:
                 size=len(batch),
                 event_times_ms=outbox.event_times_ms(result),
                 record_times_ms=record_times_ms(batch),  # type: ignore[arg-type]
+                transactional=False,
             )
 
     return app

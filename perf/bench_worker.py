@@ -5,9 +5,9 @@ produced once to a raw topic, then side by side:
   worker/<engine>       `anonymizer worker` as a subprocess: events/s from process start to the
                         last committed output (its metrics; then checked with a read_committed
                         count of both output topics); steady rate from its first output; peak RSS
-  passthrough/alo       plain confluent-kafka consume(2000) -> produce, commit after each batch
+  passthrough/alo       plain confluent-kafka consume(batch) -> produce, commit after each batch
   passthrough/eos       the same, one transaction per batch (offsets in the transaction)
-  engine alone          Engine.process in batches of 2000, in-process, no Kafka
+  engine alone          Engine.process in batches of the same size, in-process, no Kafka
 then the end-to-end latency (raw record timestamp -> output visible to a read_committed consumer)
 while producing at half the worker's measured rate for --latency-seconds.
 
@@ -41,11 +41,12 @@ from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.topics import apply, load_topics, plan
 from pipeline.runtime import tune_gc
 from pipeline.traffic import GeneratedEvent, TrafficGenerator
+from pipeline.worker.settings import WorkerSettings
 
 TARGET_RATE = 25_000
 TARGET_RATIO = 0.60
 TARGET_RSS_MB = 300
-BATCH = 2000
+BATCH = WorkerSettings.model_fields["batch_size"].default  # --batch-size changes it
 
 
 def topics_for(bootstrap: str, tag: str, raw: str | None = None) -> KafkaSettings:
@@ -85,6 +86,7 @@ def worker_env(settings: KafkaSettings, keys: str) -> dict[str, str]:
         ANONYMIZER_ANONYMIZED_TOPIC=settings.anonymized_topic,
         ANONYMIZER_DEAD_LETTER_TOPIC=settings.dead_letter_topic,
         ANONYMIZER_GROUP_ID=settings.group_id,
+        ANONYMIZER_BATCH_SIZE=str(BATCH),
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -190,7 +192,7 @@ def run_passthrough(mode: str, bootstrap: str, raw: str, n: int) -> dict:
     done = subprocess.run(
         [sys.executable, __file__, "--child-passthrough", mode, "--bootstrap", bootstrap,
          "--raw", raw, "--out", settings.anonymized_topic, "--group", settings.group_id,
-         "--events", str(n)],
+         "--events", str(n), "--batch-size", str(BATCH)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     seconds = time.monotonic() - started
@@ -359,10 +361,17 @@ def fmt(value: float | None, spec: str = ",.0f") -> str:
 
 
 def main() -> int:
+    global BATCH
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=BATCH,
+        help=f"records per batch everywhere (default {BATCH})",
+    )
     parser.add_argument("--engines", default=None, help="default: every engine the worker has")
     parser.add_argument("--latency-seconds", type=float, default=20.0, help="0 to skip")
     parser.add_argument("--child-passthrough", choices=("alo", "eos"), help=argparse.SUPPRESS)
@@ -371,6 +380,7 @@ def main() -> int:
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--group", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    BATCH = args.batch_size
     if args.child_passthrough:
         return passthrough_main(args.child_passthrough, args.bootstrap, args.raw, args.out,
                                 args.group, args.events, BATCH)  # fmt: skip

@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--engine", choices=sorted(ENGINES), default="confluent", help="stream engine"
     )
     parser.add_argument(
-        "--batch-size", type=int, metavar="N", help="most records per batch (default 2000)"
+        "--batch-size", type=int, metavar="N", help="most records per batch (default 10000)"
     )
     parser.add_argument(
         "--metrics-port", type=int, metavar="P", help="Prometheus port (default 9464, 0 = off)"

@@ -96,7 +96,11 @@ class KafkaSettings(BaseSettings):
         16384, ge=1, description="Consumer: max KiB of prefetched records held in memory."
     )
     queued_min_messages: int = Field(
-        10000, ge=1, description="Consumer: prefetch until this many records are queued."
+        100000,
+        ge=1,
+        description="Consumer: prefetch until this many records are queued (memory is capped "
+        "by queued_max_messages_kbytes; lower values stall fetching: 10000 gave 60k records/s "
+        "where 100000 gave 820k).",
     )
     fetch_max_bytes: int = Field(
         16 * 1024 * 1024, ge=1024, description="Consumer: max bytes of one fetch response."
@@ -118,6 +122,12 @@ class KafkaSettings(BaseSettings):
         100000, ge=1, description="Producer: max records waiting to be sent."
     )
     linger_ms: float = Field(5, ge=0, description="Producer: wait this long to fill batches.")
+    retry_backoff_ms: int = Field(
+        10,
+        ge=1,
+        description="Producer: wait before a retry. Short, because a transaction started right "
+        "after a commit is refused (CONCURRENT_TRANSACTIONS) until the markers are written.",
+    )
     compression_type: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
         "lz4", description="Producer: batch compression."
     )
@@ -232,6 +242,7 @@ class KafkaSettings(BaseSettings):
             "enable.idempotence": True,
             "acks": "all",
             "linger.ms": self.linger_ms,
+            "retry.backoff.ms": self.retry_backoff_ms,
             "compression.type": self.compression_type,
             "queue.buffering.max.kbytes": self.queue_buffering_max_kbytes,
             "queue.buffering.max.messages": self.queue_buffering_max_messages,

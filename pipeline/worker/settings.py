@@ -32,7 +32,11 @@ class WorkerSettings(BaseSettings):
         description="Stable id of this worker instance (transactional.id suffix; static member id).",
     )
     batch_size: int = Field(
-        2000, ge=1, le=MAX_BATCH_SIZE, description="Most records per batch (one transaction)."
+        10000,
+        ge=1,
+        le=MAX_BATCH_SIZE,
+        description="Most records per batch (one transaction). Transactions cost a few round "
+        "trips each: 10000 ran 28.6k events/s steady where 2000 ran 20.9k (perf/bench_worker.py).",
     )
     max_wait_ms: int = Field(
         100, ge=1, le=60_000, description="Longest wait for a batch to fill before processing."

@@ -1,25 +1,14 @@
-"""`anonymizer policy` and `anonymizer keys`, and the README's copy of the policy table."""
+"""`anonymizer policy` and `anonymizer keys`."""
 
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import pytest
 
 from pipeline.cli.main import main
 from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
-from pipeline.policy_table import END, START, readme_block
-
-README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def test_readme_policy_table_is_the_packaged_policy() -> None:
-    text = README.read_text(encoding="utf-8")
-    assert START in text and END in text, "the README must carry the policy table block"
-    block = text[text.index(START) : text.index(END) + len(END)]
-    assert block == readme_block(load_policy()), "run `anonymizer policy` and paste the table"
 
 
 def test_policy_command_renders_every_field(capsys) -> None:

@@ -95,10 +95,15 @@ class ConfluentWorker:
 
     def run(self) -> int:
         kafka, worker = self.setup.kafka, self.setup.worker
-        self.tx.start()
+        # Subscribe first: the group join goes on in the background during init_transactions.
         self.consumer = consumer = Consumer(consumer_config(self.setup))
         lag = LagTracker(consumer, self.metrics.set_lag)
         consumer.subscribe([kafka.raw_topic], on_assign=self._assigned, on_revoke=self._revoked)
+        try:
+            self.tx.start()
+        except BaseException:
+            consumer.close()
+            raise
         log.info(
             "worker %s started: group %s, transactional.id %s, batches of up to %d",
             worker.instance_id,

@@ -26,12 +26,25 @@ pytestmark = pytest.mark.kafka
 
 def test_sigkill_mid_run_then_restart_loses_and_doubles_nothing(workers, kafka_topics) -> None:
     n = 20_000
-    raw = produce_raw(kafka_topics, traffic(n, garbage=0.1), Raw())
+    payloads = traffic(n, garbage=0.1)
+    raw = Raw()
+    chunks = [payloads[i : i + 500] for i in range(0, n, 500)]
+
+    def paced() -> None:  # input keeps arriving (~4 s), so the kill lands with work in hand
+        for chunk in chunks:
+            produce_raw(kafka_topics, chunk, raw)
+            time.sleep(0.1)
+
+    producer = threading.Thread(target=paced)
     first = workers.start("a", "--batch-size", "200")
-    wait_until(lambda: committed_total(kafka_topics) >= 2_000, 60, "a first commits",
-               interval=0.02, check=first._check_alive)  # fmt: skip
-    first.kill()
-    done_at_kill = committed_total(kafka_topics)
+    producer.start()
+    try:
+        wait_until(lambda: committed_total(kafka_topics) >= 2_000, 60, "a first commits",
+                   interval=0.02, check=first._check_alive)  # fmt: skip
+        first.kill()
+        done_at_kill = committed_total(kafka_topics)
+    finally:
+        producer.join()
     assert 0 < done_at_kill < n, "the kill must land mid-way"
 
     started = time.monotonic()

@@ -95,7 +95,8 @@ def test_metrics_move_and_labels_are_bounded(workers, kafka_topics) -> None:
     assert grew("anonymizer_end_to_end_latency_seconds_count", 'clock="record_time"')
     assert grew("anonymizer_step_duration_seconds_count", 'step="encode"')
     assert metric_value(second, "anonymizer_fields_dropped_total", 'field="unknown_key"') > 0
-    assert metric_value(second, "anonymizer_consumer_lag") == 0  # drained
+    # drained: the gauge follows within its refresh period (1 s, from cached watermarks)
+    wait_until(lambda: metric_value(scrape(port), "anonymizer_consumer_lag") == 0, 10, "lag 0")
     assert 'anonymizer_worker_info{engine="confluent"' in second
     assert metric_value(second, "anonymizer_geoip_build_timestamp_seconds") > 1e9
     produced = metric_value(second, "anonymizer_events_produced_total")

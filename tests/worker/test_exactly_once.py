@@ -6,14 +6,13 @@ import threading
 import time
 
 import pytest
+from metrics_helpers import metric_value, scrape
 from worker_helpers import (
     Raw,
     assert_each_once,
     committed_total,
-    metric_value,
     produce_raw,
     read_outputs,
-    scrape,
     traffic,
     wait_drained,
     wait_until,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from metrics_helpers import metric_value, scrape
 from worker_helpers import (
     ANONYMIZED_FP,
     ANONYMIZED_SCHEMA,
@@ -17,11 +18,9 @@ from worker_helpers import (
     assert_each_once,
     decode,
     headers_of,
-    metric_value,
     produce_raw,
     read_committed,
     read_outputs,
-    scrape,
     traffic,
     wait_drained,
     wait_until,

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -276,24 +275,6 @@ def assert_each_once(raw: Raw, out: Outputs, topic: str) -> None:
         f"{doubled_dead} dead letters doubled, {doubled} records doubled, {missing} missing"
     )
     assert len(out.records) + len(out.dead_letters) == len(raw)
-
-
-def scrape(port: int) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
-        return response.read().decode()
-
-
-def metric_value(text: str, name: str, labels: str = "") -> float:
-    """Sum of the samples of `name` whose label set contains `labels` (e.g. 'outcome="committed"')."""
-    total, found = 0.0, False
-    for line in text.splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{"):
-            head, value = line.rsplit(" ", 1)
-            if labels in head:
-                total += float(value)
-                found = True
-    assert found, f"{name} {labels} not exported"
-    return total
 
 
 def traffic(count: int, garbage: float = 0.1, seed: int = 1) -> list[bytes]:

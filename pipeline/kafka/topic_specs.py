@@ -1,0 +1,88 @@
+"""The declared topics: `topics/topics.toml` read into `TopicSpec`s, names from the settings."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.kafka.config import KafkaSettings
+from pipeline.kafka.errors import TopicsError
+
+# Roles whose topic name a KafkaSettings field overrides.
+ROLE_SETTINGS = {
+    "raw": "raw_topic",
+    "anonymized": "anonymized_topic",
+    "dead_letter": "dead_letter_topic",
+}
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """One declared topic."""
+
+    role: str
+    name: str
+    partitions: int
+    replication_factor: int
+    config: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+def default_topics_file() -> Path:
+    """`topics/topics.toml` of the repository, or the copy bundled in the wheel."""
+    package_root = Path(__file__).resolve().parent.parent
+    for candidate in (
+        package_root.parent / "topics" / "topics.toml",
+        package_root / "_bundled" / "topics" / "topics.toml",
+    ):
+        if candidate.is_file():
+            return candidate
+    raise TopicsError(f"topics/topics.toml not found next to {package_root}: pass --file")
+
+
+def load_topics(path: Path | None = None, settings: KafkaSettings | None = None) -> list[TopicSpec]:
+    """Declared topics; a topic name set explicitly in `settings` replaces the file's name."""
+    path = path or default_topics_file()
+    try:
+        doc = tomllib.loads(Path(path).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TopicsError(f"cannot read topics file {path}: {exc}") from exc
+    default_rf = doc.get("replication_factor", 1)
+    specs, problems = [], []
+    for role, table in (doc.get("topics") or {}).items():
+        try:
+            specs.append(_spec(role, table, default_rf, settings))
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"[topics.{role}]: {exc}")
+    if not specs and not problems:
+        problems.append("no [topics.<role>] tables")
+    names = [s.name for s in specs]
+    problems += [
+        f"topic {n} declared twice" for n in sorted({n for n in names if names.count(n) > 1})
+    ]
+    if problems:
+        raise TopicsError(f"invalid topics file {path}:\n  " + "\n  ".join(problems))
+    return specs
+
+
+def _spec(
+    role: str, t: dict[str, Any], default_rf: Any, settings: KafkaSettings | None
+) -> TopicSpec:
+    name = str(t["name"])
+    attr = ROLE_SETTINGS.get(role)
+    if settings is not None and attr and attr in settings.model_fields_set:
+        name = getattr(settings, attr)
+    partitions, rf = t["partitions"], t.get("replication_factor", default_rf)
+    for label, value in (("partitions", partitions), ("replication_factor", rf)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{label} must be a positive integer, not {value!r}")
+    config = {str(k): _config_value(v) for k, v in (t.get("config") or {}).items()}
+    return TopicSpec(role, name, partitions, rf, config, str(t.get("description", "")))
+
+
+def _config_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return ",".join(p.strip() for p in str(value).split(","))

@@ -9,25 +9,26 @@ import sys
 from pipeline import __version__
 from pipeline.errors import ConfigError
 
-# Each module exposes `register(subparsers)`, which adds its command and sets `func`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "pipeline.cli.anonymize",
-    "pipeline.cli.policy",
-    "pipeline.cli.keys",
-    "pipeline.cli.replay",
-    "pipeline.cli.dead_letters",
-    "pipeline.cli.inspect_topic",
-    "pipeline.cli.sample",
-    "pipeline.cli.broker",
-    "pipeline.cli.topics",
-    "pipeline.cli.generate",
-    "pipeline.cli.config",
-    "pipeline.cli.demo",
-    "pipeline.cli.worker",
-)
+# Command -> module; each module's `register(subparsers)` adds its command and sets `func`.
+COMMANDS: dict[str, str] = {
+    "anonymize": "pipeline.cli.anonymize",
+    "policy": "pipeline.cli.policy",
+    "keys": "pipeline.cli.keys",
+    "replay": "pipeline.cli.replay",
+    "dead-letters": "pipeline.cli.dead_letters",
+    "inspect": "pipeline.cli.inspect_topic",
+    "sample": "pipeline.cli.sample",
+    "broker": "pipeline.cli.broker",
+    "topics": "pipeline.cli.topics",
+    "generate": "pipeline.cli.generate",
+    "config": "pipeline.cli.config",
+    "demo": "pipeline.cli.demo",
+    "worker": "pipeline.cli.worker",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or with just `only` (imports only what a run needs)."""
     parser = argparse.ArgumentParser(
         prog="anonymizer",
         description="Anonymize raw web-analytics events: offline files or Kafka streams.",
@@ -35,13 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    for command, module in COMMANDS.items():
+        if only is None or command == only:
+            importlib.import_module(module).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    first = argv[0] if argv else None
+    args = build_parser(first if first in COMMANDS else None).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:

@@ -62,7 +62,7 @@ def _value(value: Any) -> str:
 def _fields(record: dict[str, Any], styled: tuple[str, ...], style: str) -> Table:
     """Non-null fields as a two-column grid (personal or derived ones in `style`)."""
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(style="bold", no_wrap=True, min_width=15)
     grid.add_column(no_wrap=True, overflow="ellipsis")
     for key, value in record.items():
         if value is None:

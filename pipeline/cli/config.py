@@ -18,6 +18,7 @@ from pipeline.core.policy import load_policy
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import CONFIG_FILE_ENV, KafkaSettings, load_kafka_settings
 from pipeline.settings import EngineSettings, load_engine_settings
+from pipeline.worker.settings import load_worker_settings
 
 MASK = "***"
 
@@ -124,6 +125,14 @@ def collect(config_file: Path | None) -> tuple[dict[str, list[dict[str, Any]]], 
         sections["engine"] = engine_section(load_engine_settings(), errors)
     except ConfigError as exc:
         errors.extend(_split(exc))
+    try:
+        worker = load_worker_settings()
+        sections["worker"] = [
+            {"name": k, "value": str(v) if v is not None else None, "source": _source(worker, k)}
+            for k, v in worker.model_dump().items()
+        ]
+    except ConfigError as exc:
+        errors.extend(_split(exc))
     return sections, errors
 
 
@@ -156,7 +165,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(doc, indent=2, default=str))
     else:
         console = Console()
-        titles = {"kafka": "Kafka settings", "engine": "Privacy engine settings"}
+        titles = {
+            "kafka": "Kafka settings",
+            "engine": "Privacy engine settings",
+            "worker": "Worker settings",
+        }
         for name, rows in sections.items():
             table = Table(title=titles[name], title_justify="left")
             table.add_column("setting", style="bold")

@@ -106,3 +106,16 @@ def test_missing_keys_is_a_mistake() -> None:
 def test_help() -> None:
     done = _config("--help")
     assert done.returncode == 0 and "--json" in done.stdout
+
+
+def test_config_shows_worker_settings_and_their_mistakes() -> None:
+    env = {"ANONYMIZER_KEYS": f"w1:{KEY_1}", "ANONYMIZER_INSTANCE_ID": "pod-7"}
+    done = _config("--json", **env)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["worker"]["instance_id"] == "pod-7"
+    assert doc["sources"]["worker"]["instance_id"] == "env"
+    done = _config("--json", **env, ANONYMIZER_BATCH_SIZE="0")
+    assert done.returncode == 2
+    errors = json.loads(done.stdout)["errors"]
+    assert any(e.startswith("worker settings: batch_size") for e in errors)

@@ -18,7 +18,7 @@ from pipeline.core.keys import KeyRing
 from pipeline.core.seal import UnsealError, unseal
 from pipeline.errors import AnonymizerError
 from pipeline.kafka.config import KafkaSettings
-from pipeline.kafka.time_range import PartitionRange, offset_ranges, read_ranges
+from pipeline.kafka.time_range import PartitionRange, offset_ranges, range_consumer, read_ranges
 
 
 class RedriveError(AnonymizerError):
@@ -34,10 +34,6 @@ class RedriveSummary:
     @property
     def total(self) -> int:
         return sum(self.redriven.values())
-
-
-def _consumer(settings: KafkaSettings, group: str) -> Consumer:
-    return Consumer(settings.consumer_config(group_id=group, **{"enable.partition.eof": True}))
 
 
 def _cursor_ranges(consumer: Consumer, topic: str, end_ms: int | None) -> list[PartitionRange]:
@@ -63,7 +59,7 @@ def redrive(
     group = f"{settings.group_id}.redrive"
     topic = settings.dead_letter_topic
     decoder = SingleObjectDecoder(DEAD_LETTER)
-    consumer = _consumer(settings, group)
+    consumer = range_consumer(settings, "redrive")
     producer = None
     if not dry_run:
         producer = Producer(settings.producer_config(transactional_id=group))

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from confluent_kafka import Consumer
-
 from pipeline.codec.decoder import SingleObjectDecoder
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER
 from pipeline.kafka.config import KafkaSettings
-from pipeline.kafka.time_range import offset_ranges, read_ranges
+from pipeline.kafka.time_range import offset_ranges, range_consumer, read_ranges
 
 
 def peek(
@@ -19,11 +17,7 @@ def peek(
     """Up to `limit` decoded records of the anonymized or dead-letter topic, in the range."""
     topic = settings.anonymized_topic if which == "anonymized" else settings.dead_letter_topic
     decoder = SingleObjectDecoder(ANONYMIZED if which == "anonymized" else DEAD_LETTER)
-    consumer = Consumer(
-        settings.consumer_config(
-            group_id=f"{settings.group_id}.inspect", **{"enable.partition.eof": True}
-        )
-    )
+    consumer = range_consumer(settings, "inspect")
     shown = 0
     try:
         for batch in read_ranges(consumer, topic, offset_ranges(consumer, topic, start_ms, end_ms)):

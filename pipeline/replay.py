@@ -10,11 +10,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from confluent_kafka import Consumer, Message
+from confluent_kafka import Message
 
 from pipeline.core.engine import Engine
 from pipeline.kafka.config import KafkaSettings
-from pipeline.kafka.time_range import offset_ranges, read_ranges
+from pipeline.kafka.time_range import offset_ranges, range_consumer, read_ranges
 from pipeline.offline.run import write_result
 from pipeline.offline.writers import JsonlRejects, RecordWriter
 from pipeline.summary import Summary
@@ -33,11 +33,7 @@ def replay(
     on_batch: Callable[[int], None] | None = None,
 ) -> Summary:
     """Anonymize raw records with start_ms <= timestamp < end_ms into `records` and `rejects`."""
-    consumer = Consumer(
-        settings.consumer_config(
-            group_id=f"{settings.group_id}.replay", **{"enable.partition.eof": True}
-        )
-    )
+    consumer = range_consumer(settings, "replay")
     summary = Summary()
     started = time.perf_counter()
     topic, policy_version = settings.raw_topic, engine.policy.label

@@ -44,14 +44,18 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def read_keys_file(args: argparse.Namespace) -> str | None:
+    """The key ring from --keys-file, if given (None: use $ANONYMIZER_KEYS)."""
+    if not getattr(args, "keys_file", None):
+        return None
+    try:
+        return args.keys_file.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"cannot read keys file {args.keys_file}: {exc.strerror}") from None
+
+
 def build_engine(args: argparse.Namespace) -> Engine:
-    keys = None
-    if getattr(args, "keys_file", None):
-        try:
-            keys = args.keys_file.read_text().strip()
-        except OSError as exc:
-            raise ConfigError(f"cannot read keys file {args.keys_file}: {exc.strerror}") from None
-    settings = load_engine_settings(keys=keys, geoip=args.geoip, policy=args.policy)
+    settings = load_engine_settings(keys=read_keys_file(args), geoip=args.geoip, policy=args.policy)
     return settings.build_engine()
 
 

@@ -14,7 +14,7 @@ import logging
 import signal
 from collections.abc import Callable
 
-from pipeline.cli.common import add_engine_options
+from pipeline.cli.common import add_engine_options, read_keys_file
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.metrics import WorkerMetrics
@@ -74,11 +74,10 @@ def _settings(args: argparse.Namespace) -> tuple[WorkerSettings, KafkaSettings, 
     problems: list[str] = []
     results: list[object] = []
     keys = None
-    if args.keys_file:
-        try:
-            keys = args.keys_file.read_text().strip()
-        except OSError as exc:
-            problems.append(f"cannot read keys file {args.keys_file}: {exc.strerror}")
+    try:
+        keys = read_keys_file(args)
+    except ConfigError as exc:
+        problems.append(str(exc))
     loaders: list[Callable[[], object]] = [
         lambda: load_worker_settings(
             instance_id=args.instance_id,

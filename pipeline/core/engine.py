@@ -142,13 +142,18 @@ class Engine:
                 batch = step.run(batch, ctx) if batch else batch
                 seconds[step.name] = timer() - started
         records = [Record(w.index, w.key, w.value, w.values) for w in batch]
-        seal, key_id = self._sealer.seal, self._sealer.key_id
-        rejects = [
-            Reject(w.index, reason, name, step, key_id, len(w.payload), seal(w.payload))
-            for w, reason, name, step in ctx.rejected
-        ]
+        reject = self.reject
+        rejects = [reject(w.index, w.payload, r, name, step) for w, r, name, step in ctx.rejected]
         rejects.sort(key=lambda r: r.index)
         return BatchResult(records, rejects, ctx.dropped, seconds)
+
+    def reject(
+        self, index: int, payload: bytes, reason: Reason, field: str | None, step: str
+    ) -> Reject:
+        """A reject of `payload`, sealed under the active key (also for shells that refuse a
+        record after the engine, e.g. the output topic finding it too large)."""
+        sealer = self._sealer
+        return Reject(index, reason, field, step, sealer.key_id, len(payload), sealer.seal(payload))
 
     def as_dict(self, record: Record) -> dict[str, Any]:
         """A record as a field-name mapping (the Avro record's JSON form)."""

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
 from pipeline.errors import ConfigError
+from pipeline.kafka.config import KafkaSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,16 @@ class PartitionRange:
     @property
     def size(self) -> int:
         return max(self.end - self.start, 0)
+
+
+def range_consumer(settings: KafkaSettings, purpose: str) -> Consumer:
+    """A read_committed consumer for `read_ranges` (group `<group_id>.<purpose>`, never the
+    worker's own group)."""
+    return Consumer(
+        settings.consumer_config(
+            group_id=f"{settings.group_id}.{purpose}", **{"enable.partition.eof": True}
+        )
+    )
 
 
 def parse_time(text: str) -> int:

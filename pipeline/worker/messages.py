@@ -14,9 +14,8 @@ from confluent_kafka import Message
 
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER, canonical_form, load_schema
 from pipeline.codec.single_object import header
-from pipeline.core.engine import BatchResult, Engine, Reject
+from pipeline.core.engine import BatchResult, Engine
 from pipeline.core.reasons import Reason
-from pipeline.core.seal import Sealer
 from pipeline.deadletter import DeadLetterCodec, dead_letter
 
 FINGERPRINT = "schema-fingerprint"
@@ -62,7 +61,7 @@ class Outbox:
         self.record_headers = provenance_headers(ANONYMIZED, engine)
         self.dead_letter_headers = provenance_headers(DEAD_LETTER, engine)
         self._codec = DeadLetterCodec()
-        self._sealer = Sealer(engine.keys.active)
+        self._reject = engine.reject
         self._event_time = engine.field_names.index("event_time")
 
     def refused(self, result: BatchResult, payloads: Sequence[bytes], indexes: set[int]) -> None:
@@ -73,18 +72,14 @@ class Outbox:
         kept, moved = [], []
         for record in result.records:
             (moved if record.index in indexes else kept).append(record)
-        sealer = self._sealer
         for record in moved:
-            payload = payloads[record.index]
             result.rejects.append(
-                Reject(
+                self._reject(
                     record.index,
+                    payloads[record.index],
                     Reason.OUTPUT_TOO_LARGE,
                     None,
                     PRODUCE_STEP,
-                    sealer.key_id,
-                    len(payload),
-                    sealer.seal(payload),
                 )
             )
         result.records = kept

@@ -1,27 +1,31 @@
 #!/usr/bin/env bash
-# Sourced by ops/demo and ops/test: makes .venv, installs the package with its dev extras,
-# and resolves the embedded broker's jars, each only when it is missing or stale.
+# Sourced by ops/demo and ops/test, or run alone for the offline mode (no Java needed): makes
+# .venv and installs into it exactly what uv.lock pins (runtime and dev, with hashes), stopping
+# with a clear message when the lock is stale.
+# With NEEDS_BROKER=1 it also checks Java and Maven and resolves the broker's jars once.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/uv.sh"
 VENV="${ANONYMIZER_VENV:-$ROOT/.venv}"
-PY="${PYTHON:-python3}"
+export UV_PROJECT_ENVIRONMENT="$VENV"
 
-if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-  echo "error: Python 3.11 or newer is needed (found: $("$PY" --version 2>&1))" >&2
+if ! "$UV" lock --check --offline --project "$ROOT" --python "$PY" -q 2>/dev/null; then
+  echo "error: uv.lock does not match pyproject.toml (a dependency changed without a new lock)." >&2
+  echo "       Run ops/lock, then commit pyproject.toml and uv.lock together." >&2
   exit 1
 fi
-if [ ! -x "$VENV/bin/python" ]; then
-  echo "==> creating virtual environment in $VENV" >&2
-  "$PY" -m venv "$VENV"
-fi
-stamp="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-  echo "==> installing event-anonymizer and its dependencies" >&2
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e "$ROOT[dev]"
-  rm -f "$VENV"/.installed-* && touch "$stamp"
-fi
+"$UV" sync --locked --extra dev --project "$ROOT" --python "$PY" -q
+
 export PATH="$VENV/bin:$PATH"
-if [ "${ANONYMIZER_SKIP_JARS:-0}" != "1" ]; then
-  anonymizer broker --fetch-only >&2
+BROKER_READY=0
+if [ "${NEEDS_BROKER:-0}" = "1" ]; then
+  if out=$(anonymizer broker --fetch-only 2>&1); then
+    BROKER_READY=1
+    echo "$out" >&2
+  else
+    echo "$out" | sed 's/^/   /' >&2
+  fi
+fi
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then  # run, not sourced: install only
+  echo "ready: $(python --version) with the locked dependencies in $VENV;" \
+       "run: source ${VENV#"$PWD"/}/bin/activate" >&2
 fi

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import msgspec
@@ -54,13 +55,35 @@ FIELDS: frozenset[str] = frozenset(RawWebEvent.__struct_fields__)
 
 _strict = msgspec.json.Decoder(RawWebEvent)
 _lenient = msgspec.json.Decoder(_LenientRawWebEvent)
-_keys_only = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_AT_FIELD = re.compile(r"at `\$\.([A-Za-z_][A-Za-z0-9_]*)")
+# Untyped, for diagnosis only; float_hook keeps 1e400 a value (inf) instead of an error.
+_untyped = msgspec.json.Decoder(float_hook=float)
 # A high surrogate escape not followed by a low one, or a low one not preceded by a high one.
 _LONE_SURROGATE = re.compile(
     rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
+
+
+def _field_types() -> dict[str, tuple[type, bool, bool]]:
+    """Each field's JSON type, whether it is required, and whether null is allowed."""
+    info = msgspec.inspect.type_info(RawWebEvent)
+    assert isinstance(info, msgspec.inspect.StructType)
+    table = {}
+    for field in info.fields:
+        kinds = (
+            field.type.types if isinstance(field.type, msgspec.inspect.UnionType) else (field.type,)
+        )
+        nullable = any(isinstance(k, msgspec.inspect.NoneType) for k in kinds)
+        base = next(k for k in kinds if not isinstance(k, msgspec.inspect.NoneType))
+        json_type = {msgspec.inspect.StrType: str, msgspec.inspect.IntType: int}.get(
+            type(base), object
+        )
+        # Raw (`attributes`) takes any JSON value here; `_checked` narrows it afterwards.
+        table[field.name] = (json_type, field.required, nullable or json_type is object)
+    return table
+
+
+_TYPES = _field_types()
 
 
 class DecodeFailure(msgspec.Struct, frozen=True):
@@ -71,29 +94,55 @@ class DecodeFailure(msgspec.Struct, frozen=True):
 
 
 def decode(payload: bytes) -> tuple[RawWebEvent, tuple[str, ...]] | DecodeFailure:
-    """Decode and type-check one payload; return the event and its unknown keys, or a failure."""
+    """Decode and type-check one payload; return the event and its unknown keys, or a failure.
+
+    The fast path is one typed decode. When it fails, the reason comes from the payload's own
+    structure (an untyped decode checked against the struct's fields), never from the wording
+    of a library's error message, so a new msgspec cannot move records between reasons.
+    """
     try:
         return _checked(_strict.decode(payload), ())
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        if not message.startswith("Object contains unknown field"):
-            return _classify(message)
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
-        return _decode_failure(payload, exc)
-    return _decode_with_unknown_keys(payload)
+    except msgspec.ValidationError:
+        return _diagnose(payload)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        return _syntax_failure(payload)
 
 
-def _decode_with_unknown_keys(
-    payload: bytes,
-) -> tuple[RawWebEvent, tuple[str, ...]] | DecodeFailure:
+def _diagnose(payload: bytes) -> tuple[RawWebEvent, tuple[str, ...]] | DecodeFailure:
+    """The typed decode refused valid-looking JSON: find why, or decode past unknown keys."""
+    try:
+        document = _untyped.decode(payload)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
+        return _syntax_failure(payload)
+    if not isinstance(document, dict):
+        return DecodeFailure(Reason.NOT_AN_OBJECT)
+    for name, value in document.items():  # document order, as the typed decoder reports
+        spec = _TYPES.get(name)
+        if spec is not None and (failure := _check_value(name, value, *spec)) is not None:
+            return failure
+    for name, (_, required, _) in _TYPES.items():
+        if required and name not in document:
+            return DecodeFailure(Reason.MISSING_FIELD, name)
+    unknown = tuple(k for k in document if k not in FIELDS)
     try:
         event = _lenient.decode(payload)
-        unknown = tuple(k for k in _keys_only.decode(payload) if k not in FIELDS)
-    except msgspec.ValidationError as exc:
-        return _classify(str(exc))
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
-        return _decode_failure(payload, exc)
+    except msgspec.ValidationError:  # e.g. a duplicate key whose first value was the bad one
+        return DecodeFailure(Reason.BAD_TYPE)
     return _checked(event, unknown)
+
+
+def _check_value(
+    name: str, value: object, json_type: type, required: bool, nullable: bool
+) -> DecodeFailure | None:
+    if value is None:
+        return None if nullable else DecodeFailure(Reason.MISSING_FIELD, name)
+    if isinstance(value, float) and not math.isfinite(value):
+        return DecodeFailure(Reason.OUT_OF_RANGE, name)
+    if json_type is int and (type(value) is not int):
+        return DecodeFailure(Reason.BAD_TYPE, name)
+    if json_type is str and not isinstance(value, str):
+        return DecodeFailure(Reason.BAD_TYPE, name)
+    return None
 
 
 def _checked(
@@ -106,23 +155,12 @@ def _checked(
     return event, unknown
 
 
-def _decode_failure(payload: bytes, exc: Exception) -> DecodeFailure:
-    if isinstance(exc, UnicodeDecodeError) or _LONE_SURROGATE.search(payload):
+def _syntax_failure(payload: bytes) -> DecodeFailure:
+    """Not decodable: bad encoding if the bytes are not UTF-8 or escape a lone surrogate."""
+    try:
+        payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return DecodeFailure(Reason.BAD_ENCODING)
+    if _LONE_SURROGATE.search(payload):
         return DecodeFailure(Reason.BAD_ENCODING)
     return DecodeFailure(Reason.NOT_JSON)
-
-
-def _classify(message: str) -> DecodeFailure:
-    """Map a msgspec message to a reason and a known field name; the message itself is dropped."""
-    match = _AT_FIELD.search(message)
-    field = match.group(1) if match and match.group(1) in FIELDS else None
-    if message.startswith("Object missing required field"):
-        name = message.split("`")[1] if "`" in message else None
-        return DecodeFailure(Reason.MISSING_FIELD, name if name in FIELDS else None)
-    if field is None and message.startswith("Expected `object`"):
-        return DecodeFailure(Reason.NOT_AN_OBJECT)
-    if "got `null`" in message:
-        return DecodeFailure(Reason.MISSING_FIELD, field)
-    if message.startswith("Number out of range"):
-        return DecodeFailure(Reason.OUT_OF_RANGE, field)
-    return DecodeFailure(Reason.BAD_TYPE, field)

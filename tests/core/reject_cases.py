@@ -95,6 +95,34 @@ CASES: list[tuple[str, bytes, Reason, str | None, str]] = [
         "attributes",
         "decode",
     ),
+    (
+        "number beyond float range for int",
+        BASE.replace(b'"screen_width": 1920', b'"screen_width": 1e400'),
+        Reason.OUT_OF_RANGE,
+        "screen_width",
+        "decode",
+    ),
+    (
+        "duplicate key, bad value first",
+        BASE.replace(b'"title": ', b'"title": 12345, "title": '),
+        Reason.BAD_TYPE,
+        None,
+        "decode",
+    ),
+    (
+        "bad type and unknown key",
+        BASE[:-1] + b', "zz": 1, "color_depth": "24"}',
+        Reason.BAD_TYPE,
+        "color_depth",
+        "decode",
+    ),
+    (
+        "invalid utf-8 after a bad type",
+        BASE.replace(b'"title": ', b'"title": 5, "zz": "\xff", "t2": '),
+        Reason.BAD_ENCODING,
+        None,
+        "decode",
+    ),
     # validate / scrub: bad value
     (
         "bad uuid",

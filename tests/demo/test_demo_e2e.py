@@ -85,8 +85,8 @@ def test_demo_runs_end_to_end_and_cleans_up() -> None:
     assert raw["event_id"] == anon["event_id"]
     for personal in ("ip", "visitor_cookie", "session_id", "attributes", "forwarded_for"):
         assert personal not in anon
-    assert raw["ip"] not in anon_line.group(1)
-    assert raw["visitor_cookie"] not in anon_line.group(1)
+    for raw_value in (raw["ip"], raw["visitor_cookie"], raw["session_id"]):
+        assert raw_value is None or raw_value not in anon_line.group(1)  # each may be absent
     assert anon["visitor_key"] and anon["key_id"] == "demo"
 
 

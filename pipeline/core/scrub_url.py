@@ -8,6 +8,9 @@ from functools import lru_cache
 
 from pipeline.core.client_ip import parse_ip
 from pipeline.core.scrub_text import IP, scrub_text
+from pipeline.core.url_parts import normalize_url
+
+__all__ = ["UrlScrubber", "normalize_url"]
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}")
 

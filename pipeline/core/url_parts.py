@@ -1,0 +1,159 @@
+"""Absolute URLs split into their parts, each decoded to one normalized view, and put back.
+
+`normalize_url` is the structural normal form: scheme and host lower-cased (an address in any
+form written canonically), userinfo, fragment, default port and empty query dropped; each path
+segment and each query name and value percent-decoded to a fixed point, normalized like free text
+(`normalize_text`), and re-encoded only where a character would change the structure. An address
+or e-mail hidden by encoding is plain text in this view; it is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.core.normalize import normalize_text
+from pipeline.core.url_host import Host, parse_host, parse_port
+
+MAX_ROUNDS = 6
+OPAQUE = "[token]"
+# Schemes whose URLs always have a host; `\` is `/` in them and extra slashes are ignored.
+SPECIAL = frozenset({"http", "https", "ws", "wss", "ftp"})
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_TABS = str.maketrans("", "", "\t\n\r")
+_EDGES = "".join(map(chr, range(0x21)))
+_SEGMENT_SPECIAL = frozenset("%/?#\\")
+_QUERY_SPECIAL = frozenset("%&=#")
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    """An absolute URL's parts, decoded. `host` is None for an opaque URL (`mailto:...`), whose
+    text is then `segments[0]`."""
+
+    scheme: str
+    host: Host | None
+    port: str
+    segments: tuple[str, ...]
+    query: tuple[tuple[str, str | None], ...]
+
+
+def _bytes_text(match: re.Match[str]) -> str:
+    raw = bytes.fromhex(match.group().replace("%", ""))
+    for codec in ("utf-8", "cp932"):  # Japanese pages still send Shift_JIS escapes
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")  # never left encoded: it could hide anything
+
+
+def decode(text: str) -> str:
+    """`text` percent-decoded and normalized until nothing changes (OPAQUE if it never ends)."""
+    for _ in range(MAX_ROUNDS):
+        new = normalize_text(_ESCAPES.sub(_bytes_text, text) if "%" in text else text)
+        if new == text:
+            return text
+        text = new
+    return OPAQUE
+
+
+def _encoder(special: frozenset[str]) -> re.Pattern[str]:
+    chars = "".join(re.escape(c) for c in sorted(special))
+    return re.compile(f"[{chars}\\s\\x00-\\x1f\\x7f-\\x9f]")
+
+
+_SEGMENT_RE, _QUERY_RE = _encoder(_SEGMENT_SPECIAL), _encoder(_QUERY_SPECIAL)
+_OPAQUE_RE = _encoder(frozenset("%?#"))
+
+
+def _escape(match: re.Match[str]) -> str:
+    return "".join(f"%{b:02X}" for b in match.group().encode("utf-8"))
+
+
+def encode_segment(text: str) -> str:
+    """A decoded path segment, escaped only where it would change the structure."""
+    return _SEGMENT_RE.sub(_escape, text)
+
+
+def encode_query(text: str) -> str:
+    """A decoded query name or value, escaped only where it would change the structure."""
+    return _QUERY_RE.sub(_escape, text)
+
+
+def split_url(url: str) -> Url | None:
+    """The parts of absolute URL `url`, or None when it is not one (or its host is invalid)."""
+    text = url.strip(_EDGES).translate(_TABS)
+    match = _SCHEME.match(text)
+    if match is None:
+        return None
+    scheme = match.group(1).lower()
+    rest = text[match.end() :].partition("#")[0]
+    if scheme in SPECIAL:
+        rest = rest.replace("\\", "/").lstrip("/")
+    elif rest.startswith("//"):
+        rest = rest[2:]
+    else:
+        body, _, query = rest.partition("?")
+        return Url(scheme, None, "", (decode(body),), _query(query))
+    cut = len(rest)
+    for stop in "/?":
+        at = rest.find(stop)
+        if 0 <= at < cut:
+            cut = at
+    authority, remainder = rest[:cut], rest[cut:]
+    hostport = authority.rpartition("@")[2]
+    if hostport.startswith("["):
+        end = hostport.find("]") + 1
+        raw_host, port_text = hostport[:end], hostport[end:]
+        if not end or (port_text and port_text[0] != ":"):
+            return None
+    else:
+        raw_host, _, port_text = hostport.partition(":")
+        port_text = ":" + port_text if _ else ""
+    host = parse_host(decode(raw_host))
+    if host is None:
+        return None
+    try:
+        port = parse_port(port_text[1:], scheme)
+    except ValueError:
+        return None
+    path, _, query = remainder.partition("?")
+    segments = tuple(decode(s) for s in path[1:].split("/")) if path else ("",)
+    return Url(scheme, host, port, segments, _query(query))
+
+
+def _query(query: str) -> tuple[tuple[str, str | None], ...]:
+    pairs: list[tuple[str, str | None]] = []
+    for param in query.split("&"):
+        if param:
+            name, sep, value = param.partition("=")
+            pairs.append((decode(name), decode(value) if sep else None))
+    return tuple(pairs)
+
+
+def render_query(pairs: tuple[tuple[str, str | None], ...] | list[tuple[str, str | None]]) -> str:
+    """`?name=value&...` (already decoded parts), or '' for no pairs."""
+    if not pairs:
+        return ""
+    return "?" + "&".join(
+        encode_query(n) if v is None else f"{encode_query(n)}={encode_query(v)}" for n, v in pairs
+    )
+
+
+def render(url: Url) -> str:
+    """The URL's normalized text."""
+    if url.host is None:
+        return f"{url.scheme}:{_OPAQUE_RE.sub(_escape, url.segments[0])}{render_query(url.query)}"
+    path = "/".join(encode_segment(s) for s in url.segments)
+    return f"{url.scheme}://{url.host.text}{url.port}/{path}{render_query(url.query)}"
+
+
+@lru_cache(maxsize=8192)
+def normalize_url(url: str) -> str | None:
+    """Structural normal form of absolute URL `url` (see the module's doc), or None."""
+    parts = split_url(url)
+    return None if parts is None else render(parts)

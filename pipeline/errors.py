@@ -13,6 +13,10 @@ class ConfigError(AnonymizerError):
     """Configuration that cannot work: raised at start-up, never on the hot path."""
 
 
+class UsageError(AnonymizerError):
+    """A request that cannot be served as asked (e.g. a replay of events no longer held)."""
+
+
 def validation_lines(exc: Any) -> list[str]:
     """One line per mistake of a pydantic ValidationError: where and what, never the value."""
     lines = []

@@ -14,7 +14,12 @@ from confluent_kafka import Message
 
 from pipeline.core.engine import Engine
 from pipeline.kafka.config import KafkaSettings
-from pipeline.kafka.time_range import offset_ranges, range_consumer, read_ranges
+from pipeline.kafka.time_range import (
+    check_range_held,
+    offset_ranges,
+    range_consumer,
+    read_ranges,
+)
 from pipeline.offline.run import write_result
 from pipeline.offline.writers import JsonlRejects, RecordWriter
 from pipeline.summary import Summary
@@ -32,12 +37,16 @@ def replay(
     clock: Callable[[], float] = time.time,
     on_batch: Callable[[int], None] | None = None,
 ) -> Summary:
-    """Anonymize raw records with start_ms <= timestamp < end_ms into `records` and `rejects`."""
+    """Anonymize raw records with start_ms <= timestamp < end_ms into `records` and `rejects`.
+
+    A start before the replay window (by `clock`) or before the oldest record the raw topic
+    still holds is refused with a UsageError, never answered with an empty result."""
     consumer = range_consumer(settings, "replay")
     summary = Summary()
     started = time.perf_counter()
     topic, policy_version = settings.raw_topic, engine.policy.label
     try:
+        check_range_held(consumer, topic, start_ms, int(clock() * 1000), settings.replay_window_ms)
         ranges = offset_ranges(consumer, topic, start_ms, end_ms)
         for batch in read_ranges(consumer, topic, ranges, batch_size):
             result = engine.process([m.value() or b"" for m in batch])

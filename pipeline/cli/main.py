@@ -7,7 +7,7 @@ import importlib
 import sys
 
 from pipeline import __version__
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, UsageError
 
 # Command -> module; each module's `register(subparsers)` adds its command and sets `func`.
 COMMANDS: dict[str, str] = {
@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"anonymizer {args.command}: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"anonymizer {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

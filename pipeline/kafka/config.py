@@ -51,6 +51,10 @@ def read_kafka_table(path: Path) -> dict[str, Any]:
     return table
 
 
+DEFAULT_REPLAY_WINDOW_HOURS = 72
+HOUR_MS = 3_600_000
+
+
 class KafkaSettings(BaseSettings):
     """How to reach Kafka, which topics to use, and bounded-memory client tuning."""
 
@@ -88,6 +92,13 @@ class KafkaSettings(BaseSettings):
     )
     dead_letter_topic: str = Field(
         "web.events.dead-letter", min_length=1, description="Topic of rejected records."
+    )
+    replay_window_hours: int = Field(
+        DEFAULT_REPLAY_WINDOW_HOURS,
+        ge=1,
+        le=24 * 31,
+        description="The personal-data window: raw events are kept (the raw topic's retention) "
+        "and can be replayed for this long, and no longer.",
     )
     auto_offset_reset: Literal["earliest", "latest"] = Field(
         "earliest", description="Where a group with no committed offset starts."
@@ -205,6 +216,11 @@ class KafkaSettings(BaseSettings):
         }
         conf.update({k: str(v) for k, v in optional.items() if v is not None})
         return conf
+
+    @property
+    def replay_window_ms(self) -> int:
+        """The personal-data window in milliseconds (the raw topic's `retention.ms`)."""
+        return self.replay_window_hours * HOUR_MS
 
     def admin_config(self, **extra: Any) -> dict[str, Any]:
         """confluent-kafka AdminClient configuration."""

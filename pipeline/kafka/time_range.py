@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, UsageError
 from pipeline.kafka.config import KafkaSettings
 
 
@@ -46,6 +47,56 @@ def parse_time(text: str) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp() * 1000)
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_range_held(
+    consumer: Consumer, topic: str, start_ms: int | None, now_ms: int, window_ms: int,
+    timeout: float = 15.0,
+) -> None:  # fmt: skip
+    """Refuse, with a clear message, a range that starts before what the raw topic may hold:
+    older than the replay window, or older than its oldest record when older ones were deleted."""
+    if start_ms is None:
+        return
+    oldest_allowed = now_ms - window_ms
+    if start_ms < oldest_allowed:
+        raise UsageError(
+            f"{_iso(start_ms)} is outside the replay window of {window_ms / 3_600_000:g} h: raw "
+            f"events older than {_iso(oldest_allowed)} are deleted by design and cannot be "
+            "replayed (ANONYMIZER_REPLAY_WINDOW_HOURS sets the window)"
+        )
+    held = oldest_held_ms(consumer, topic, timeout)
+    if held is not None and start_ms < held:
+        raise UsageError(
+            f"{topic} no longer holds raw events before {_iso(held)} (older ones were deleted): "
+            f"cannot replay from {_iso(start_ms)}; start at {_iso(held)} or later"
+        )
+
+
+def oldest_held_ms(consumer: Consumer, topic: str, timeout: float = 15.0) -> int | None:
+    """The time of the oldest record still held, over partitions whose older records were
+    deleted (log start > 0); None when no partition has lost any."""
+    metadata = consumer.list_topics(topic, timeout=timeout)
+    if topic not in metadata.topics or metadata.topics[topic].error is not None:
+        raise ConfigError(f"topic {topic!r} does not exist")
+    oldest = None
+    for partition in sorted(metadata.topics[topic].partitions):
+        low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout)
+        if low == 0 or high <= low:
+            continue
+        consumer.assign([TopicPartition(topic, partition, low)])
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            message = consumer.poll(0.5)
+            if message is not None and message.error() is None:
+                ms = message.timestamp()[1]
+                oldest = ms if oldest is None else min(oldest, ms)
+                break
+        consumer.unassign()
+    return oldest
 
 
 def offset_ranges(

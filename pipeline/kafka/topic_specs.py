@@ -79,6 +79,8 @@ def _spec(
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{label} must be a positive integer, not {value!r}")
     config = {str(k): _config_value(v) for k, v in (t.get("config") or {}).items()}
+    if role == "raw" and settings is not None:  # raw personal data lives for the window only
+        config["retention.ms"] = str(settings.replay_window_ms)
     return TopicSpec(role, name, partitions, rf, config, str(t.get("description", "")))
 
 

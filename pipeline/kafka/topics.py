@@ -104,6 +104,8 @@ def plan(admin: AdminClient, declared: Iterable[TopicSpec], timeout: float = 15.
                 "(reassign replicas by hand; left as is)"
             )
         current = configs[spec.name]
+        if spec.role == "raw":
+            warnings += _raw_retention_warnings(spec, current)
         changes: dict[str, tuple[str | None, str]] = {}
         for key, value in spec.config.items():
             entry = current.get(key)
@@ -121,6 +123,22 @@ def plan(admin: AdminClient, declared: Iterable[TopicSpec], timeout: float = 15.
         if len(actions) == before:
             unchanged.append(spec.name)
     return Plan(tuple(actions), tuple(warnings), tuple(unchanged))
+
+
+def _raw_retention_warnings(spec: TopicSpec, current: dict[str, Any]) -> list[str]:
+    """The raw topic must not keep personal data longer than the window it declares."""
+    window = spec.config.get("retention.ms")
+    entry = current.get("retention.ms")
+    if window is None or entry is None or entry.value is None:
+        return []
+    held, limit = int(entry.value), int(window)
+    if 0 <= held <= limit:
+        return []
+    kept = "forever" if held < 0 else f"for {held / 3_600_000:g} h"
+    return [
+        f"{spec.name}: keeps raw events (personal data) {kept}, longer than the replay window "
+        f"of {limit / 3_600_000:g} h; `topics apply` sets it to the window"
+    ]
 
 
 def _describe(admin: AdminClient, names: list[str], timeout: float) -> dict[str, dict[str, Any]]:

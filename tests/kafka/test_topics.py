@@ -118,7 +118,7 @@ def test_config_change_is_altered_and_undeclared_config_reported(
     declared = _with(specs, "raw", config={**raw.config, "retention.ms": "3600000"})
     result = plan(admin, declared)
     assert [(a.kind, a.changes) for a in result.actions] == [
-        ("alter_config", {"retention.ms": ("604800000", "3600000")})
+        ("alter_config", {"retention.ms": ("259200000", "3600000")})
     ]
     apply(admin, result)
     assert _config(admin, kafka_topics.raw_topic, "retention.ms") == "3600000"

@@ -1,4 +1,14 @@
-"""URLs reduced to scheme, host and path; query parameters only when allowlisted."""
+"""URLs reduced to what the policy keeps: normalize, generalize, then detect.
+
+A URL is split into its parts and each part decoded to one normalized view (`url_parts`), so
+nothing hides behind encoding. Then: only http and https survive (a referrer of another scheme is
+null, a page URL of another scheme a bad value); the host is kept unless it is an address in any
+form a browser reads as one (`[ip]`, port kept: it names the service, not the visitor); userinfo,
+fragment and path parameters (`;jsessionid=...`) are dropped; each path segment is classified
+(`url_classify`: identifiers become markers, ordinary page paths are untouched); a query parameter
+survives only if its name is a clean identifier, allowlisted and not denylisted, and its value is
+classified like a segment. What is dropped is counted under fixed labels, never by name.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +16,40 @@ import re
 from fnmatch import translate
 from functools import lru_cache
 
-from pipeline.core.client_ip import parse_ip
-from pipeline.core.scrub_text import IP, scrub_text
-from pipeline.core.url_parts import normalize_url
+from pipeline.core.detect import MARKERS, Kind
+from pipeline.core.url_classify import scrub_part, scrub_segments
+from pipeline.core.url_parts import encode_segment, normalize_url, render_query, split_url
 
-__all__ = ["UrlScrubber", "normalize_url"]
+__all__ = ["KEPT_SCHEMES", "UrlScrubber", "cut", "normalize_url"]
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}")
+KEPT_SCHEMES = ("http", "https")
+_IP = MARKERS[Kind.IP]
+_CLEAN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,63}")
+# Labels of the drop counter (`Context.dropped`); fixed, so no input ever becomes a label.
+QUERY_NAME = "url.query_name"  # a parameter name that is not a clean identifier
+QUERY_PARAM = "url.query_param"  # a clean name the policy does not keep
+REFERRER_SCHEME = "referrer.scheme"  # a referrer of a scheme other than http/https
+REFERRER_INVALID = "referrer.invalid"  # a referrer that is no absolute URL
+_MARKER_OR_ESCAPE = re.compile(r"\[[a-z]{2,5}\]|%[0-9A-F]{2}")
+
+Counts = tuple[str, ...]
 
 
 def _globs(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     if not patterns:
         return None
     return re.compile("|".join(f"(?:{translate(p.lower())})" for p in patterns))
+
+
+def cut(text: str, max_length: int) -> str:
+    """`text` cut to `max_length` characters, never inside a marker or a percent-escape."""
+    if len(text) <= max_length:
+        return text
+    end = max_length
+    for match in _MARKER_OR_ESCAPE.finditer(text, max(0, max_length - 8), max_length + 8):
+        if match.start() < max_length < match.end():
+            end = match.start()
+    return text[:end]
 
 
 class UrlScrubber:
@@ -35,48 +66,33 @@ class UrlScrubber:
             return False
         return self._deny is None or not self._deny.match(lowered)
 
-    def scrub(self, url: str, max_length: int, schemes: tuple[str, ...] = ()) -> str | None:
-        """The reduced URL, or None when `url` is not an absolute URL (of an allowed scheme)."""
-        text = url.strip()[: 4 * max_length]
-        scheme, sep, rest = text.partition("://")
-        if not sep or not _SCHEME.fullmatch(scheme):
-            return None
-        scheme = scheme.lower()
-        if schemes and scheme not in schemes:
-            return None
-        rest = rest.partition("#")[0]
-        cut = len(rest)
-        for stop in "/?":
-            at = rest.find(stop)
-            if 0 <= at < cut:
-                cut = at
-        authority, remainder = rest[:cut], rest[cut:]
-        host = _host(authority.rpartition("@")[2], max_length)
-        if not host:
-            return None
-        path, _, query = remainder.partition("?")
-        out = f"{scheme}://{host}{scrub_text(path, max_length)}"
-        if query:
-            kept = [self._param(p, max_length) for p in query.split("&") if p]
-            kept = [p for p in kept if p is not None]
-            if kept:
-                out += "?" + "&".join(kept)
-        return out if len(out) <= max_length else out[:max_length]
+    def scrub(
+        self, url: str, max_length: int, schemes: tuple[str, ...] = KEPT_SCHEMES
+    ) -> str | None:
+        """The reduced URL, or None when it is not an absolute URL of one of `schemes`."""
+        return self.scrub_counted(url, max_length, schemes)[0]
 
-    def _param(self, param: str, max_length: int) -> str | None:
-        name, sep, value = param.partition("=")
-        if not self._keep_param(name):
-            return None
-        return f"{name}{sep}{scrub_text(value, max_length)}"
-
-
-@lru_cache(maxsize=4096)
-def _host(authority: str, max_length: int) -> str:
-    """The host[:port], lower-cased; an address in place of a name becomes [ip]."""
-    authority = authority.lower()
-    if parse_ip(authority) is not None:
-        port = authority.rpartition("]")[2] if authority.startswith("[") else ""
-        if not authority.startswith("[") and authority.count(":") == 1:
-            port = ":" + authority.partition(":")[2]
-        return IP + port
-    return scrub_text(authority, max_length)
+    def scrub_counted(
+        self, url: str, max_length: int, schemes: tuple[str, ...] = KEPT_SCHEMES
+    ) -> tuple[str | None, Counts]:
+        """The reduced URL (or None) and the labels of what was dropped, one per drop."""
+        parts = split_url(url[: 4 * max_length])
+        if parts is None:
+            return None, (REFERRER_INVALID,) if url.strip() else ()
+        allowed = tuple(s for s in schemes if s in KEPT_SCHEMES) or KEPT_SCHEMES
+        if parts.scheme not in allowed or parts.host is None:
+            return None, (REFERRER_SCHEME,)
+        host = _IP if parts.host.address else scrub_part(parts.host.text)
+        segments = scrub_segments(tuple(s.partition(";")[0] for s in parts.segments))
+        path = "/".join(encode_segment(s) for s in segments)
+        kept: list[tuple[str, str | None]] = []
+        dropped: list[str] = []
+        for name, value in parts.query:
+            if not _CLEAN_NAME.fullmatch(name):
+                dropped.append(QUERY_NAME)
+            elif not self._keep_param(name):
+                dropped.append(QUERY_PARAM)
+            else:
+                kept.append((name, None if value is None else scrub_part(value)))
+        out = f"{parts.scheme}://{host}{parts.port}/{path}{render_query(kept)}"
+        return cut(out, max_length), tuple(dropped)

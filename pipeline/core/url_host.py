@@ -27,7 +27,7 @@ class Host:
     address: bool
 
 
-class _Invalid(Exception):
+class InvalidHost(ValueError):
     """The host is not valid: the URL is refused."""
 
 
@@ -42,7 +42,7 @@ def _number(part: str) -> int:
         return 0
     digits = "0123456789abcdef"[:radix]
     if any(c not in digits for c in part.lower()):
-        raise _Invalid
+        raise InvalidHost
     return int(part, radix)
 
 
@@ -52,7 +52,7 @@ def _ends_in_number(parts: list[str]) -> bool:
         return True
     try:
         _number(last)
-    except _Invalid:
+    except InvalidHost:
         return False
     return bool(last)
 
@@ -60,7 +60,7 @@ def _ends_in_number(parts: list[str]) -> bool:
 def ipv4(host: str) -> IPv4Address | None:
     """The IPv4 address a browser reads `host` as; None when it does not end in a number.
 
-    Raises `_Invalid` when it ends in a number but is no valid address (the URL is invalid).
+    Raises `InvalidHost` when it ends in a number but is no valid address (the URL is invalid).
     """
     parts = host.split(".")
     if len(parts) > 1 and parts[-1] == "":
@@ -68,10 +68,10 @@ def ipv4(host: str) -> IPv4Address | None:
     if not parts[-1] or not _ends_in_number(parts):
         return None
     if len(parts) > 4 or "" in parts:
-        raise _Invalid
+        raise InvalidHost
     numbers = [_number(p) for p in parts]
     if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
-        raise _Invalid
+        raise InvalidHost
     value = numbers[-1]
     for i, n in enumerate(numbers[:-1]):
         value += n << (8 * (3 - i))
@@ -83,7 +83,7 @@ def _ipv6(inner: str) -> IPv6Address:
     try:
         return IPv6Address(address)
     except ValueError:
-        raise _Invalid from None
+        raise InvalidHost from None
 
 
 @lru_cache(maxsize=4096)
@@ -91,18 +91,18 @@ def parse_host(text: str) -> Host | None:
     """`text` (already percent-decoded and normalized) as a host, or None when it is invalid."""
     try:
         return _parse(text)
-    except _Invalid:
+    except InvalidHost:
         return None
 
 
 def _parse(text: str) -> Host:
     if text.startswith("["):
         if not text.endswith("]"):
-            raise _Invalid
+            raise InvalidHost
         return Host(f"[{_ipv6(text[1:-1]).compressed}]", True)
     host = text.translate(_DOTS).lower()
     if not host or any(c in _FORBIDDEN for c in host):
-        raise _Invalid
+        raise InvalidHost
     address = ipv4(host)
     if address is not None:
         return Host(str(address), True)
@@ -119,4 +119,4 @@ def parse_port(text: str, scheme: str) -> str:
     return "" if DEFAULT_PORTS.get(scheme) == port else f":{port}"
 
 
-__all__ = ["DEFAULT_PORTS", "Host", "ipv4", "parse_host", "parse_port"]
+__all__ = ["DEFAULT_PORTS", "Host", "InvalidHost", "ipv4", "parse_host", "parse_port"]

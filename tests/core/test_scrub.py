@@ -8,6 +8,7 @@ from core_events import CHROME_UA, dumps, only_record, valid_event
 from pipeline.core import Engine
 from pipeline.core.policy import load_policy
 from pipeline.core.scrub_text import scrub_text
+from pipeline.core.scrub_url import normalize_url
 
 POLICY = load_policy()
 LIMITS = {name: rule.max_length for name, rule in POLICY.fields.items() if rule.max_length}
@@ -60,11 +61,13 @@ def test_email_addresses_are_removed(
 
 
 def test_japanese_text_around_an_address_is_kept() -> None:
+    # The output is the NFKC view: full-width brackets and colons come out as ASCII ones.
     assert (
         scrub_text("ご注文ありがとうございます（a@b.jp）", 512)
-        == "ご注文ありがとうございます（[email]）"
+        == "ご注文ありがとうございます([email])"
     )
-    assert scrub_text("お問い合わせ：a@b.jp まで", 512) == "お問い合わせ：[email] まで"
+    assert scrub_text("お問い合わせ：a@b.jp まで", 512) == "お問い合わせ:[email] まで"
+    assert scrub_text("お問い合わせはa@b.jpまで", 512) == "お問い合わせは[email]まで"
 
 
 DOUBLE_ENCODED = "taro%2540example.com"
@@ -102,7 +105,7 @@ def test_a_handle_is_not_an_address() -> None:
         ("platform", "203.0.113.7", "[ip]"),
         ("url", "https://203.0.113.7/admin", "https://[ip]/admin"),
         ("url", "https://203.0.113.7:8080/admin", "https://[ip]:8080/admin"),
-        ("url", "https://[2001:db8::7]:443/x", "https://[ip]:443/x"),
+        ("url", "https://[2001:db8::7]:443/x", "https://[ip]/x"),  # default port dropped
         (
             "url",
             "https://shop.example.jp/hosts/203.0.113.7/",
@@ -197,15 +200,17 @@ def test_fragment_and_userinfo_are_dropped(engine: Engine) -> None:
 
 
 def test_a_referrer_that_is_not_a_url_becomes_null_and_the_event_is_kept(engine: Engine) -> None:
-    assert _out(engine, referrer="android-app://com.google.android.gm/")["referrer"] == (
-        "android-app://com.google.android.gm/"
-    )
+    # Only http and https referrers are kept (issue 9): an app's scheme says nothing the policy
+    # lists, and `sms:`, `tel:`, `mailto:` referrers carry what follows the scheme.
+    assert _out(engine, referrer="android-app://com.google.android.gm/")["referrer"] is None
     assert _out(engine, referrer="not a url")["referrer"] is None
     assert _out(engine, referrer="")["referrer"] is None
     assert _out(engine, referrer=None)["referrer"] is None
 
 
 def test_benign_url_forms_are_untouched(engine: Engine) -> None:
+    """Same page in, same page out: the normalized view (percent-escapes decoded, `/` for an
+    empty path), and plain ASCII URLs exactly as they were."""
     for url in (
         "https://shop.example.jp/products/shoes-123/blue",
         "https://shop.example.jp/%E3%82%BF%E3%82%AA%E3%83%AB/%E9%9D%B4",
@@ -215,7 +220,9 @@ def test_benign_url_forms_are_untouched(engine: Engine) -> None:
         "https://shop.example.jp/search?utm_source=google&utm_term=%E9%9D%B4",
         "https://shop.example.jp/2025/11/24/sale",
     ):
-        assert _out(engine, url=url)["url"] == url
+        assert _out(engine, url=url)["url"] == normalize_url(url)
+        if "%" not in url and url.count("/") > 2:
+            assert _out(engine, url=url)["url"] == url
 
 
 # --- benign text ---------------------------------------------------------------------------------

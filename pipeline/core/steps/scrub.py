@@ -9,7 +9,7 @@ from typing import Any
 from pipeline.core.policy import Action, FieldRule, Policy
 from pipeline.core.reasons import Reason
 from pipeline.core.scrub_text import scrub_text
-from pipeline.core.scrub_url import UrlScrubber
+from pipeline.core.scrub_url import KEPT_SCHEMES, UrlScrubber
 from pipeline.core.steps.base import Context, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
 from pipeline.core.steps.validate import OPTIONAL
@@ -19,41 +19,53 @@ CACHE_SIZE = 8192
 
 
 class Scrub(Step):
+    """Free text scrubbed; URLs reduced. A URL field with `schemes` must be such a URL (else the
+    record is a bad value); any other URL field keeps http/https only and is null otherwise.
+    What a URL loses (query parameters, a referrer's scheme) is counted in `ctx.dropped`."""
+
     name = "scrub"
     reasons = frozenset({Reason.BAD_VALUE})
 
     def __init__(self, policy: Policy) -> None:
         urls = UrlScrubber(policy.query_allowlist, policy.query_denylist)
-        # `scrub(event)`: scrubs in place; returns the name of a field it cannot use, or None.
+        # `scrub(event, counts)`: scrubs in place, adds the URL drop labels of a kept record to `counts`; returns
+        # the name of a field it cannot use, or None. Cached URL scrubbers return (value, labels).
         namespace: dict[str, Any] = {}
-        lines = []
+        lines = ["d = ()"]
         for rule in policy.with_action(Action.SCRUB):
             name = field_name(rule.name)
             namespace[f"_s_{name}"] = self._scrubber(rule, urls)
-            if rule.schemes:  # a URL of these schemes is required: anything else is a bad value
-                lines += [f"v = _s_{name}(e.{name})", f"if v is None: return {name!r}",
-                          f"e.{name} = v"]  # fmt: skip
+            if rule.format == "url":
+                pad = ""
+                if name in OPTIONAL:
+                    lines.append(f"if e.{name} is not None:")
+                    pad = "    "
+                lines.append(f"{pad}v, c = _s_{name}(e.{name})")
+                if rule.schemes:  # such a URL is required: anything else is a bad value
+                    lines.append(f"{pad}if v is None: return {name!r}")
+                lines += [f"{pad}if c: d += c", f"{pad}e.{name} = v"]
             elif name in OPTIONAL:
                 lines.append(f"if e.{name} is not None: e.{name} = _s_{name}(e.{name})")
             else:
                 lines.append(f"e.{name} = _s_{name}(e.{name})")
-        lines.append("return None")
-        self.scrub = compile_function("scrub", "e", lines, namespace)
+        lines += ["if d: counts.update(d)", "return None"]
+        self.scrub = compile_function("scrub", "e, counts", lines, namespace)
 
     @staticmethod
-    def _scrubber(rule: FieldRule, urls: UrlScrubber) -> Callable[[str], str | None]:
+    def _scrubber(rule: FieldRule, urls: UrlScrubber) -> Callable[[str], Any]:
         assert rule.max_length is not None
         if rule.format == "url":
-            scrub = partial(urls.scrub, max_length=rule.max_length, schemes=rule.schemes)
+            schemes = rule.schemes or KEPT_SCHEMES
+            scrub = partial(urls.scrub_counted, max_length=rule.max_length, schemes=schemes)
         else:
             scrub = partial(scrub_text, max_length=rule.max_length, versions=rule.versions)
         return lru_cache(maxsize=CACHE_SIZE)(scrub)
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         kept = []
-        scrub = self.scrub
+        scrub, counts = self.scrub, ctx.dropped
         for work in batch:
-            bad = scrub(work.event)
+            bad = scrub(work.event, counts)
             if bad is None:
                 kept.append(work)
             else:

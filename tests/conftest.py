@@ -33,6 +33,7 @@ def kafka_settings(kafka_broker: EmbeddedBroker) -> KafkaSettings:
         raw_topic=f"web.events.raw.{suffix}",
         anonymized_topic=f"web.events.anonymized.{suffix}",
         dead_letter_topic=f"web.events.dead-letter.{suffix}",
+        day_secrets_topic=f"web.events.day-secrets.{suffix}",
         group_id=f"event-anonymizer.{suffix}",
         client_id=f"test-{suffix}",
     )

@@ -27,8 +27,10 @@ class Purpose(StrEnum):
 
     VISITOR = "event-anonymizer/v1/visitor-pseudonym"
     SESSION = "event-anonymizer/v1/session-pseudonym"
+    EVENT = "event-anonymizer/v1/event-pseudonym"
     SEAL = "event-anonymizer/v1/dead-letter-seal"
     SEAL_NONCE = "event-anonymizer/v1/dead-letter-nonce"
+    WRAP = "event-anonymizer/v1/day-secret-wrap"
 
 
 @dataclass(frozen=True, slots=True)

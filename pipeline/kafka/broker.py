@@ -211,6 +211,7 @@ class EmbeddedBroker:
             "auto.create.topics.enable": "false",
             "log.segment.bytes": str(64 * 1024 * 1024),
             "log.retention.check.interval.ms": "60000",
+            "log.cleaner.backoff.ms": "1000",  # compacted topics (day secrets) cleaned promptly
         }
         path = d / "server.properties"
         path.write_text("".join(f"{k}={v}\n" for k, v in settings.items()))

@@ -93,6 +93,11 @@ class KafkaSettings(BaseSettings):
     dead_letter_topic: str = Field(
         "web.events.dead-letter", min_length=1, description="Topic of rejected records."
     )
+    day_secrets_topic: str = Field(
+        "web.events.day-secrets",
+        min_length=1,
+        description="Compacted topic of the wrapped day secrets behind the pseudonyms.",
+    )
     replay_window_hours: int = Field(
         DEFAULT_REPLAY_WINDOW_HOURS,
         ge=1,

@@ -15,6 +15,7 @@ ROLE_SETTINGS = {
     "raw": "raw_topic",
     "anonymized": "anonymized_topic",
     "dead_letter": "dead_letter_topic",
+    "day_secrets": "day_secrets_topic",
 }
 
 

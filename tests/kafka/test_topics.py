@@ -29,14 +29,17 @@ def _with(specs: list[TopicSpec], role: str, **changes: object) -> list[TopicSpe
     return [dataclasses.replace(s, **changes) if s.role == role else s for s in specs]  # type: ignore[arg-type]
 
 
-def test_file_declares_the_three_roles_with_the_settings_default_names() -> None:
+def test_file_declares_the_four_roles_with_the_settings_default_names() -> None:
     specs = {s.role: s for s in load_topics(default_topics_file())}
     defaults = KafkaSettings.model_fields
     assert specs["raw"].name == defaults["raw_topic"].default
     assert specs["anonymized"].name == defaults["anonymized_topic"].default
     assert specs["dead_letter"].name == defaults["dead_letter_topic"].default
     assert (specs["raw"].partitions, specs["dead_letter"].partitions) == (6, 3)
-    assert specs["raw"].config["retention.ms"] == str(7 * 24 * 3600 * 1000)
+    assert specs["day_secrets"].name == defaults["day_secrets_topic"].default
+    assert specs["raw"].config["retention.ms"] == str(72 * 3600 * 1000)  # the replay window
+    assert specs["day_secrets"].partitions == 1  # one order of proposals for every worker
+    assert specs["day_secrets"].config["cleanup.policy"] == "compact"
     assert specs["anonymized"].config["max.message.bytes"] == str(1024 * 1024)
 
 
@@ -71,9 +74,10 @@ def test_plan_apply_then_nothing_left(admin: AdminClient, kafka_settings: KafkaS
         ("create", kafka_settings.raw_topic),
         ("create", kafka_settings.anonymized_topic),
         ("create", kafka_settings.dead_letter_topic),
+        ("create", kafka_settings.day_secrets_topic),
     ]
     done = apply(admin, first)
-    assert len(done) == 3
+    assert len(done) == 4
     assert _partitions(admin, kafka_settings.raw_topic) == 6
     assert _partitions(admin, kafka_settings.dead_letter_topic) == 3
     assert _config(admin, kafka_settings.anonymized_topic, "max.message.bytes") == "1048576"
@@ -150,10 +154,11 @@ def test_cli_plan_exit_code_and_apply(
     monkeypatch.setenv("ANONYMIZER_RAW_TOPIC", kafka_settings.raw_topic)
     monkeypatch.setenv("ANONYMIZER_ANONYMIZED_TOPIC", kafka_settings.anonymized_topic)
     monkeypatch.setenv("ANONYMIZER_DEAD_LETTER_TOPIC", kafka_settings.dead_letter_topic)
+    monkeypatch.setenv("ANONYMIZER_DAY_SECRETS_TOPIC", kafka_settings.day_secrets_topic)
     where = ["--bootstrap-servers", kafka_settings.bootstrap_servers]
     assert _cli(["topics", "plan", *where]) == 0
     assert _cli(["topics", "plan", "--exit-code", *where]) == 1
-    assert "3 changes pending" in capsys.readouterr().out
+    assert "4 changes pending" in capsys.readouterr().out
     assert _cli(["topics", "apply", *where]) == 0
     assert "done: create" in capsys.readouterr().out
     assert _cli(["topics", "plan", "--exit-code", *where]) == 0

@@ -1,0 +1,1 @@
+"""Day secrets: a random secret per UTC day, shared by every worker, destroyed with its day."""

@@ -1,50 +1,79 @@
-"""Detectors of personal data in normalized text (stub: finds nothing yet)."""
+"""Detectors of personal data in normalized text (see `normalize.normalize_text`).
+
+Kinds and markers: e-mail addresses `[email]` (also obfuscated: `name (at) example (dot) jp`);
+IPv4/IPv6 addresses `[ip]`; phone numbers `[phone]` (Japanese and international forms);
+payment card numbers `[card]` (13-19 digits, Luhn-valid, grouped or not); identifiers `[id]`
+(My Numbers, runs of 7+ digits except dates of this era and prices, UUIDs, MAC addresses);
+secrets `[token]` (JWTs, base64 blobs, random letter-digit runs of 16+ characters); and
+coordinates `[geo]` (latitude/longitude pairs with 3+ fractional digits, `lat=`/`lng=` values).
+A UUID is an `[id]`: it names a thing or a person, it does not prove who one is.
+
+With `versions=True` (user agents), `Name/1.2.3.4` and `Name/20100101` are versions.
+Each detector runs only when a cheap test says it could match.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+import re
+
+from pipeline.core.detect_email import find_emails
+from pipeline.core.detect_ip import find_ips
+from pipeline.core.detect_kinds import MARKERS, Finding, Kind
+from pipeline.core.detect_numbers import find_numbers
+from pipeline.core.detect_tokens import find_tokens
+
+__all__ = ["MARKERS", "Finding", "Kind", "find", "redact"]
+
+_SEVEN_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
+_GEO_HINT = re.compile(r"(?i)\b(?:lat|lng|lon)")
+_TOKEN_HINT = re.compile(r"[A-Za-z0-9_+/-]{16}")
+_EMAIL_HINT = re.compile(r"@|[(\[{<]\s*(?i:at|アット|あっと)|[★☆]|アットマーク|あっと|\s(?i:dot)\s")
 
 
-class Kind(StrEnum):
-    """What a finding is."""
-
-    EMAIL = "email"
-    IP = "ip"
-    PHONE = "phone"
-    CARD = "card"
-    ID = "id"
-    TOKEN = "token"
-    GEO = "geo"
-
-
-MARKERS: dict[Kind, str] = {kind: f"[{kind.value}]" for kind in Kind}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A span `text[start:end]` of personal data of one kind."""
-
-    kind: Kind
-    start: int
-    end: int
+def _merged(findings: list[Finding]) -> list[Finding]:
+    """Overlapping findings joined into one span, of the kind of the longest among them."""
+    findings.sort(key=lambda f: (f.start, -f.end))
+    out: list[Finding] = []
+    longest = 0
+    for finding in findings:
+        if out and finding.start < out[-1].end:
+            last = out[-1]
+            kind = last.kind
+            if finding.end - finding.start > longest:
+                kind, longest = finding.kind, finding.end - finding.start
+            out[-1] = Finding(kind, last.start, max(last.end, finding.end))
+        else:
+            out.append(finding)
+            longest = finding.end - finding.start
+    return out
 
 
 def find(text: str, *, versions: bool = False) -> list[Finding]:
     """Findings in already-normalized `text`: sorted, non-overlapping."""
-    return []
+    findings: list[Finding] = []
+    if _EMAIL_HINT.search(text):
+        findings += find_emails(text)
+    if text.count(":") >= 2 or text.count(".") >= 3 or text.count("-") >= 5:
+        findings += find_ips(text, versions=versions)
+    if _SEVEN_DIGITS.search(text) or _GEO_HINT.search(text):
+        findings += find_numbers(text, versions=versions)
+    if len(text) >= 16 and _TOKEN_HINT.search(text):
+        findings += find_tokens(text)
+    if len(findings) > 1:
+        findings = _merged(findings)
+    return findings
 
 
 def redact(text: str, *, versions: bool = False) -> str:
-    """`text` with each finding replaced by its marker."""
+    """`text` (normalized) with each finding replaced by its marker."""
     findings = find(text, versions=versions)
     if not findings:
         return text
     out: list[str] = []
     end = 0
-    for f in findings:
-        out.append(text[end : f.start])
-        out.append(MARKERS[f.kind])
-        end = f.end
+    for finding in findings:
+        out.append(text[end : finding.start])
+        out.append(MARKERS[finding.kind])
+        end = finding.end
     out.append(text[end:])
     return "".join(out)

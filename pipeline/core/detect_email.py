@@ -1,0 +1,114 @@
+"""E-mail addresses, written plainly or obfuscated, in normalized text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pipeline.core.detect_kinds import Finding, Kind
+
+# Characters that end an address on either side of the @: these ASCII ones, and any non-ASCII
+# space, punctuation or symbol (brackets and colons in Japanese text).
+_STOP = frozenset(" \t\r\n\f\v<>()[]{},;:\"'@/?#&=|\\!*`^~")
+_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_BARE = re.compile(r"[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*")
+_SCALE = re.compile(r"\d+(?:\.\d+)?x(?:\.|\Z)")
+_QUOTED = re.compile(r'"[^"\n]{1,64}"\Z')
+_SPACES = " \t"
+# Obfuscated: `name (at) example (dot) jp`, `name [at] example.jp`, `name★example.jp`, and
+# `name at example dot jp` (plain words only when the domain is written with `dot` too).
+_BR_AT = r"\s*(?:[(\[{<]\s*(?:at|アット(?:マーク)?|あっと)\s*[)\]}>]|[★☆]|アットマーク|あっと)\s*"
+_BR_DOT = r"(?:\s*[(\[{<]\s*(?:dot|ドット)\s*[)\]}>]\s*|\s+dot\s+|\.)"
+_LOCAL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
+_LABEL = r"[A-Za-z0-9][A-Za-z0-9-]{0,62}"
+_OBFUSCATED = re.compile(
+    rf"(?i){_LOCAL}(?:{_BR_AT}{_LABEL}(?:{_BR_DOT}{_LABEL})+"
+    rf"|\s+at\s+{_LABEL}(?:(?:\s+dot\s+|\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*){_LABEL})+)"
+    r"(?![A-Za-z0-9-])"
+)
+_HINT = re.compile(r"(?i)[(\[{<]\s*(?:at|アット|あっと)|[★☆]|アットマーク|あっと|\sdot\s")
+
+
+@lru_cache(maxsize=4096)
+def _stops(char: str) -> bool:
+    if char in _STOP:
+        return True
+    return char > "\x7f" and unicodedata.category(char)[0] in "PZS"
+
+
+def _left(text: str, at: int, floor: int) -> int:
+    """Where the local part before `text[at] == '@'` starts (== at: none)."""
+    end = at
+    while end > floor and text[end - 1] in _SPACES and at - end < 3:
+        end -= 1
+    if end > floor and text[end - 1] == '"':
+        quoted = _QUOTED.search(text, max(floor, end - 66), end)
+        if quoted:
+            return quoted.start()
+    ascii_only = end > floor and text[end - 1].isascii()
+    left = end
+    while left > floor and not _stops(text[left - 1]):
+        if ascii_only and not text[left - 1].isascii():
+            break
+        left -= 1
+    return left if left < end else at
+
+
+def _right(text: str, at: int) -> int:
+    """Where the domain after `text[at] == '@'` ends (== at + 1: none)."""
+    start = at + 1
+    while start < len(text) and text[start] in _SPACES and start - at <= 3:
+        start += 1
+    ascii_only = start < len(text) and text[start].isascii()
+    right = start
+    while right < len(text) and not _stops(text[right]):
+        if ascii_only and not text[right].isascii():
+            break
+        right += 1
+    while right > start and text[right - 1] in ".-":
+        right -= 1
+    return right if right > start else at + 1
+
+
+def _is_domain(domain: str, local: str, spaced: bool) -> bool:
+    """Whether `domain` after `local@` makes an address (`@handle` and `logo@2x.png` do not)."""
+    if _SCALE.match(domain):
+        return False
+    if _DOMAIN.fullmatch(domain):
+        return True
+    if spaced:  # `name @ example.jp`: only a well-formed domain
+        return False
+    if "." in domain:
+        return True
+    return local.isascii() and _BARE.fullmatch(domain) is not None  # `taro@localhost`
+
+
+def _plain(text: str) -> list[Finding]:
+    found: list[Finding] = []
+    floor = 0
+    at = text.find("@")
+    while at >= 0:
+        left, right = _left(text, at, floor), _right(text, at)
+        domain = text[at + 1 : right].strip()
+        local = text[left:at].strip()
+        before = at > 0 and text[at - 1] in _SPACES
+        after = at + 1 < len(text) and text[at + 1] in _SPACES
+        spaced = before or after
+        if not domain or (before and not after):
+            pass  # `follow @shop`: a handle
+        elif (local and _is_domain(domain, local, spaced)) or (
+            not local and not spaced and _DOMAIN.fullmatch(domain)  # `/@example.jp`
+        ):
+            found.append(Finding(Kind.EMAIL, left, right))
+            floor = right
+        at = text.find("@", max(at + 1, floor))
+    return found
+
+
+def find_emails(text: str) -> list[Finding]:
+    """E-mail addresses in normalized `text`."""
+    found = _plain(text) if "@" in text else []
+    if _HINT.search(text):
+        found += [Finding(Kind.EMAIL, m.start(), m.end()) for m in _OBFUSCATED.finditer(text)]
+    return found

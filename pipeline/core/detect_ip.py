@@ -1,0 +1,64 @@
+"""IPv4 and IPv6 addresses, and MAC addresses, in normalized text."""
+
+from __future__ import annotations
+
+import re
+from ipaddress import IPv6Address
+
+from pipeline.core.detect_kinds import Finding, Kind
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|[01]?\d?\d)"
+# Not inside a longer number or dotted run (`1.2.3.4.5`), but right after letters or `host.`.
+_IPV4 = rf"(?<![0-9])(?<![0-9]\.){_OCTET}(?:\.{_OCTET}){{3}}(?![0-9]|\.[0-9])"
+_V4 = re.compile(_IPV4, re.ASCII)
+# With versions (user agents): `Name/1.2.3.4` is a version, not an address.
+_V4_VERSIONS = re.compile(rf"(?<![A-Za-z]/){_IPV4}", re.ASCII)
+_V6 = re.compile(
+    r"(?:(?<![0-9A-Za-z:.])|(?<=[0-9A-Za-z]:)(?=[0-9A-Fa-f]))"
+    r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[0-9A-Za-z_.-]+)?"
+)
+_MAC = re.compile(
+    r"(?<![0-9A-Fa-f:-])[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}(?![0-9A-Fa-f])"
+)
+
+
+def _valid(address: str) -> bool:
+    try:
+        IPv6Address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _v6_end(candidate: str) -> int:
+    """Length of the IPv6 address `candidate` starts with (0: none)."""
+    address = candidate.partition("%")[0]
+    if _valid(address):
+        return len(candidate)
+    for _ in range(3):  # `2001:db8::7.` or `2001:db8::7:8080` (a port): the address before it
+        trimmed = address.rstrip(".:")
+        if trimmed and _valid(trimmed):
+            return len(trimmed)
+        cut = trimmed.rfind(":")
+        if cut <= 0:
+            return 0
+        address = trimmed[:cut]
+    return 0
+
+
+def find_ips(text: str, *, versions: bool = False) -> list[Finding]:
+    """IPv4, IPv6 (any textual form, with zone ids) and MAC addresses in normalized `text`."""
+    found: list[Finding] = []
+    if text.count(":") >= 2:
+        for match in _V6.finditer(text):
+            length = _v6_end(match.group())
+            if length:
+                found.append(Finding(Kind.IP, match.start(), match.start() + length))
+        if text.count(":") >= 5 or text.count("-") >= 5:
+            found += [Finding(Kind.ID, m.start(), m.end()) for m in _MAC.finditer(text)]
+    elif text.count("-") >= 5:
+        found += [Finding(Kind.ID, m.start(), m.end()) for m in _MAC.finditer(text)]
+    if text.count(".") >= 3:
+        v4 = _V4_VERSIONS if versions else _V4
+        found += [Finding(Kind.IP, m.start(), m.end()) for m in v4.finditer(text)]
+    return found

@@ -1,0 +1,131 @@
+"""Numbers that identify people: phone numbers, payment cards, My Numbers, long digit runs."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.core.detect_kinds import Finding, Kind
+
+# Separators people put between digit groups (after NFKC): dashes of all kinds, the katakana
+# prolonged sound mark used as one, dots and spaces.
+_SEP = r"[ \-.\u2010-\u2015\u2212\u30fc]"
+_JP_PHONE = re.compile(
+    rf"(?<![\d+\-])(?:\(0\d{{1,4}}\)\s?\d{{1,4}}{_SEP}?\d{{3,4}}"
+    rf"|0\d{{1,4}}{_SEP}\d{{1,4}}{_SEP}\d{{3,4}}|0\d{{9,10}})(?!\d|{_SEP}\d)"
+)
+_INTL_PHONE = re.compile(
+    rf"(?<![\w+])(?:\+|00)\d{{1,3}}(?:{_SEP}{{0,2}}(?:\(0?\d{{0,4}}\)|\d{{1,5}})){{1,6}}(?![\d])"
+)
+_US_PHONE = re.compile(r"(?<![\d\-])(?:\(\d{3}\)\s?|\d{3}-)\d{3}-\d{4}(?![\d\-])")
+_GROUPS = re.compile(r"(?<![\d.,])\d{4,19}(?:[ \-]\d{2,19}){1,5}(?![\d])")
+_RUN = re.compile(r"\d{7,}")
+_DATE = re.compile(r"20[0-3]\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
+_DEGREES = r"[+-]?\d{1,3}\.\d{3,}"
+_PAIR = re.compile(
+    rf"(?<![\d.])(?P<lat>[+-]?\d{{1,2}}\.\d{{3,}})(?P<sep>\s*[,;]\s*|\s+)"
+    rf"(?P<lon>{_DEGREES})(?![\d.]\d)"
+)
+_LABEL_HINT = re.compile(r"(?i)\b(?:lat|lng|lon)")
+_LABELLED = re.compile(
+    r"(?i)\b(?P<key>lat|latitude|lng|lon|long|longitude)\s*[=:]\s*(?P<value>[+-]?\d{1,3}\.\d{2,})"
+    r"(?![\d.]\d)"
+)
+_MY_NUMBER_WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+_CURRENCY = "¥$€£"
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdecimal())
+
+
+def luhn(digits: str) -> bool:
+    """Whether `digits` passes the Luhn check of payment card numbers."""
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def my_number(digits: str) -> bool:
+    """Whether `digits` is a My Number (12 digits, the last a valid check digit)."""
+    if len(digits) != 12:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:11], _MY_NUMBER_WEIGHTS, strict=True)) % 11
+    return int(digits[11]) == (0 if total <= 1 else 11 - total)
+
+
+def _phones(text: str) -> list[Finding]:
+    found = []
+    for match in _JP_PHONE.finditer(text):
+        if len(_digits(match.group())) in (10, 11):
+            found.append(Finding(Kind.PHONE, match.start(), match.end()))
+    if "+" in text or "00" in text:
+        for match in _INTL_PHONE.finditer(text):
+            if 8 <= len(_digits(match.group())) <= 17:
+                found.append(Finding(Kind.PHONE, match.start(), match.end()))
+    found += [Finding(Kind.PHONE, m.start(), m.end()) for m in _US_PHONE.finditer(text)]
+    return found
+
+
+def _grouped(text: str) -> list[Finding]:
+    """Cards (Luhn, 13-19 digits) and My Numbers written in groups: `4111 1111 1111 1111`."""
+    found = []
+    for match in _GROUPS.finditer(text):
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\d+", match.group())]
+        base = match.start()
+        for i in range(len(spans)):  # the longest window of groups that is a card number
+            for j in range(len(spans), i, -1):
+                digits = _digits(match.group()[spans[i][0] : spans[j - 1][1]])
+                kind = None
+                if 13 <= len(digits) <= 19 and luhn(digits):
+                    kind = Kind.CARD
+                elif my_number(digits):
+                    kind = Kind.ID
+                if kind is not None:
+                    found.append(Finding(kind, base + spans[i][0], base + spans[j - 1][1]))
+                    break
+    return found
+
+
+def _runs(text: str, versions: bool) -> list[Finding]:
+    """Runs of 7 or more digits: member, order and account numbers (a card if Luhn-valid)."""
+    found = []
+    for match in _RUN.finditer(text):
+        run, start = match.group(), match.start()
+        before = text[start - 1] if start else " "
+        if len(run) == 8 and _DATE.fullmatch(run):
+            continue  # 20251124: a date of this era, not a person
+        if before in _CURRENCY or text.startswith("円", match.end()):
+            continue  # a price
+        if versions and start >= 2 and before == "/" and text[start - 2].isalpha():
+            continue  # `Gecko/20100101`, `FBBV/657843295`: a build number
+        kind = Kind.CARD if 13 <= len(run) <= 19 and luhn(run) else Kind.ID
+        found.append(Finding(kind, start, match.end()))
+    return found
+
+
+def _coordinates(text: str) -> list[Finding]:
+    """Latitude/longitude pairs (`34.702485,135.495951`) and labelled values (`lat=34.70`)."""
+    found = []
+    for match in _PAIR.finditer(text):
+        lat, sep, lon = match.group("lat", "sep", "lon")
+        fraction = min(len(lat.partition(".")[2]), len(lon.partition(".")[2]))
+        if not sep.strip() and fraction < 4:
+            continue  # space-separated: only with 4 or more fractional digits each
+        if abs(float(lat)) <= 90 and abs(float(lon)) <= 180:
+            found.append(Finding(Kind.GEO, match.start(), match.end()))
+    if _LABEL_HINT.search(text):
+        for match in _LABELLED.finditer(text):
+            limit = 90 if match.group("key").lower().startswith("lat") else 180
+            if abs(float(match.group("value"))) <= limit:
+                found.append(Finding(Kind.GEO, match.start("value"), match.end("value")))
+    return found
+
+
+def find_numbers(text: str, *, versions: bool = False) -> list[Finding]:
+    """Phone numbers, card numbers, My Numbers and long digit runs in normalized `text`."""
+    found = [*_phones(text), *_grouped(text), *_runs(text, versions)]
+    if "." in text:
+        found += _coordinates(text)
+    return found

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from pipeline.core.policy import Action, FieldRule, Policy
 
+DAY_MS = 86_400_000
+
 START = "<!-- policy-table:start -->"
 END = "<!-- policy-table:end -->"
 
@@ -25,6 +27,10 @@ def _limits(rule: FieldRule) -> str:
         parts.append("one of " + ", ".join(f"`{c}`" for c in rule.choices))
     if rule.format == "url":
         parts.append("URL reduced (" + ("/".join(rule.schemes) or "any scheme") + ")")
+    if rule.bucket == DAY_MS and rule.name.endswith("_time"):
+        parts.append("to its UTC day (00:00 UTC)")
+    elif rule.bucket:
+        parts.append(f"rounded down to a multiple of {rule.bucket:,}")
     if rule.versions:
         parts.append("`Name/1.2.3.4` is a version")
     if rule.note:
@@ -52,13 +58,16 @@ def markdown(policy: Policy) -> str:
         )
     lines += [
         "",
-        f"Geography: cities only with at least {policy.min_city_population:,} people; never in "
+        f"Geography: countries, regions and cities only with at least "
+        f"{policy.min_city_population:,} people; cities never in "
         + ", ".join(sorted(policy.no_city_countries))
         + ". Query parameters kept: "
         + ", ".join(f"`{p}`" for p in policy.query_allowlist)
         + " (never a name matching "
         + ", ".join(f"`{p}`" for p in policy.query_denylist)
-        + "). Any other key: dropped and counted.",
+        + "). Any other key: dropped and counted, by name only if it is one of "
+        + ", ".join(f"`{k}`" for k in sorted(policy.known_unknown_keys))
+        + "; any other name as `(other)`.",
     ]
     return "\n".join(lines)
 

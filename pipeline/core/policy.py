@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,6 +16,10 @@ from pipeline.errors import ConfigError
 DEFAULT_POLICY = "web-events.v1.toml"
 PROVENANCE = ("key_id", "policy_version", "geo_db")
 PATTERNS = ("uuid", "site_id")
+# The pseudonyms the engine can make: input field -> output field.
+PSEUDONYMS = {"ip": "visitor_key", "session_id": "session_key", "event_id": "event_id"}
+# What a name in `[unknown_keys] known` may look like (it is printed and used as a metric label).
+_KNOWN_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 class Action(StrEnum):
@@ -40,6 +45,7 @@ class FieldRule:
     format: str | None = None
     schemes: tuple[str, ...] = ()
     versions: bool = False
+    bucket: int | None = None
     into: str | None = None
     generalize_into: tuple[str, ...] = ()
     note: str = ""
@@ -47,7 +53,7 @@ class FieldRule:
     @property
     def outputs(self) -> tuple[str, ...]:
         """Output fields this input feeds."""
-        if self.action in (Action.KEEP, Action.SCRUB):
+        if self.action in (Action.KEEP, Action.SCRUB, Action.GENERALIZE):
             return (self.name,)
         return ((self.into,) if self.into else ()) + self.generalize_into
 
@@ -65,6 +71,7 @@ class Policy:
     no_city_countries: frozenset[str]
     query_allowlist: tuple[str, ...]
     query_denylist: tuple[str, ...]
+    known_unknown_keys: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -116,6 +123,7 @@ def _build(data: dict[str, Any], where: str) -> Policy:
         )
     fields = {name: _rule(name, entry, where) for name, entry in raw_fields.items()}
     limits, geo, url = data.get("limits", {}), data.get("geo", {}), data.get("url", {})
+    known = _known_keys(data.get("unknown_keys", {}), where)
     try:
         policy = Policy(
             name=str(data["name"]),
@@ -127,12 +135,27 @@ def _build(data: dict[str, Any], where: str) -> Policy:
             no_city_countries=frozenset(geo.get("no_city_countries", ())),
             query_allowlist=tuple(url.get("query_allowlist", ())),
             query_denylist=tuple(url.get("query_denylist", ())),
+            known_unknown_keys=known,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: missing or invalid setting {exc}") from None
     if policy.max_payload_bytes <= 0 or policy.max_forwarded_hops <= 0:
         raise ConfigError(f"{where}: limits must be positive")
     return policy
+
+
+def _known_keys(section: dict[str, Any], where: str) -> frozenset[str]:
+    """Unknown keys shown by name in summaries: junk the policy names (all else is `(other)`)."""
+    known = section.get("known", [])
+    if not isinstance(known, list) or not all(isinstance(k, str) for k in known):
+        raise ConfigError(f"{where}: unknown_keys.known must be a list of names")
+    bad = sorted(k for k in known if not _KNOWN_KEY.fullmatch(k) or k in FIELDS)
+    if bad:
+        raise ConfigError(
+            f"{where}: unknown_keys.known: {bad} are not plain lower-case key names "
+            "(a-z, 0-9, _; at most 40) that no input field has"
+        )
+    return frozenset(known)
 
 
 _ALLOWED_KEYS = set(FieldRule.__slots__) - {"name"}
@@ -163,6 +186,13 @@ def _problem(rule: FieldRule) -> str | None:
         return "scrub needs max_length"
     if rule.action is Action.PSEUDONYMIZE and not rule.into:
         return "pseudonymize needs `into` (the output field)"
+    if rule.action is Action.PSEUDONYMIZE and PSEUDONYMS.get(rule.name) != rule.into:
+        made = ", ".join(f"{k} into {v}" for k, v in PSEUDONYMS.items())
+        return f"the engine makes only these pseudonyms: {made}"
+    if rule.action is Action.GENERALIZE and not (type(rule.bucket) is int and rule.bucket > 0):
+        return "generalize needs `bucket` (a positive integer: values round down to a multiple)"
+    if rule.bucket is not None and rule.action is not Action.GENERALIZE:
+        return "`bucket` goes only with action generalize"
     if rule.pattern and rule.pattern not in PATTERNS:
         return f"pattern must be one of {', '.join(PATTERNS)}"
     if rule.format not in (None, "url"):

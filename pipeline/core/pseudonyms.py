@@ -35,13 +35,23 @@ def _address(ip: IP) -> bytes:
     return bytes((ip.version,)) + ip.packed
 
 
+def _uuid4_text(digest: bytes) -> str:
+    """16 bytes laid out as a version-4 (random) UUID: version and variant bits set."""
+    b = bytearray(digest)
+    b[6] = (b[6] & 0x0F) | 0x40
+    b[8] = (b[8] & 0x3F) | 0x80
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 class Pseudonymizer:
-    """Visitor and session pseudonyms under one key."""
+    """Visitor, session and event pseudonyms under one key."""
 
     def __init__(self, key: Key) -> None:
         self.key_id = key.key_id
         self._visitor = hashlib.blake2b(key=key.derive(Purpose.VISITOR), digest_size=16)
         self._session = hashlib.blake2b(key=key.derive(Purpose.SESSION), digest_size=16)
+        self._event = hashlib.blake2b(key=key.derive(Purpose.EVENT), digest_size=16)
 
     def visitor(self, ip: IP, site_id: str, day: int) -> str:
         """Same IP, site and day -> same value; any of them different -> unlinkable."""
@@ -62,3 +72,20 @@ class Pseudonymizer:
             )
         )
         return _text(h.digest())
+
+    def event(self, event_id: str, site_id: str, day: int) -> str:
+        """The collector's event id as a keyed UUID (version-4 layout): same id, site and day ->
+        same UUID (replays and de-duplication work); no bit of the raw id (a version-1 UUID
+        carries a MAC address and a timestamp) passes. The id is compared case-insensitively."""
+        h = self._event.copy()
+        site = site_id.encode()
+        h.update(
+            b"%s%s%s%s"
+            % (
+                len(site).to_bytes(2, "big"),
+                site,
+                day.to_bytes(4, "big"),
+                event_id.lower().encode("utf-8", "surrogatepass"),
+            )
+        )
+        return _uuid4_text(h.digest())

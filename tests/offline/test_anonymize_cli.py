@@ -15,6 +15,7 @@ import orjson
 import pytest
 
 from pipeline.cli.main import main
+from pipeline.core import Engine
 from pipeline.core.client_ip import parse_ip
 from pipeline.core.keys import KeyRing
 from pipeline.core.seal import unseal
@@ -49,7 +50,9 @@ def test_every_line_comes_out_once_as_record_or_dead_letter(tmp_path: Path, raw)
     records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     rejects = [orjson.loads(line) for line in rej.read_bytes().splitlines()]
     assert len(records) + len(rejects) == len(events)
-    valid_ids = [orjson.loads(e.payload)["event_id"] for e in events if e.garbage is None]
+    engine = Engine(KeyRing.parse(KEYS))
+    valid = [orjson.loads(e.payload) for e in events if e.garbage is None]
+    valid_ids = [engine.event_key(v["event_id"], v["site_id"], v["event_time"]) for v in valid]
     assert [r["event_id"] for r in records] == valid_ids
     garbage_lines = sorted(i for i, e in enumerate(events) if e.garbage)
     assert sorted(r["source_offset"] for r in rejects) == garbage_lines

@@ -17,6 +17,7 @@ class Work:
     __slots__ = (
         "client",
         "event",
+        "event_key",
         "geo",
         "index",
         "key",
@@ -37,6 +38,7 @@ class Work:
         self.geo: Geo = UNKNOWN
         self.visitor_key: str | None = None
         self.session_key: str | None = None
+        self.event_key: str | None = None
         self.values: tuple[Any, ...] = ()
         self.key: bytes = b""
         self.value: bytes = b""

@@ -8,11 +8,24 @@ from typing import Any
 from pipeline.codec.encoder import compile_encoder
 from pipeline.codec.schemas import canonical_form
 from pipeline.codec.single_object import header
-from pipeline.core.policy import Action, Policy
+from pipeline.core.policy import Action, FieldRule, Policy
 from pipeline.core.reasons import Reason
 from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.compiled import field_name
+from pipeline.core.steps.validate import OPTIONAL
 
 _GEO = {"country": "w.geo[0]", "region": "w.geo[1]", "city": "w.geo[2]"}
+# Where each pseudonym is kept in `Work` (policy.PSEUDONYMS: the ones the engine makes).
+_PSEUDONYMS = {"visitor_key": "w.visitor_key", "session_key": "w.session_key",
+               "event_id": "w.event_key"}  # fmt: skip
+
+
+def _generalized(rule: FieldRule) -> str:
+    """`e.name` rounded down to a multiple of the rule's bucket (null stays null)."""
+    name, bucket = field_name(rule.name), int(rule.bucket or 0)
+    assert bucket > 0
+    value = f"e.{name} // {bucket} * {bucket}"
+    return f"(None if e.{name} is None else {value})" if name in OPTIONAL else f"({value})"
 
 
 def compile_projection(
@@ -22,9 +35,11 @@ def compile_projection(
     sources: dict[str, str] = {}
     for rule in policy.fields.values():
         if rule.action in (Action.KEEP, Action.SCRUB):
-            sources[rule.name] = f"e.{rule.name}"
+            sources[rule.name] = f"e.{field_name(rule.name)}"
+        elif rule.action is Action.GENERALIZE:
+            sources[rule.name] = _generalized(rule)
         elif rule.into:
-            sources[rule.into] = f"w.{rule.into}"
+            sources[rule.into] = _PSEUDONYMS[rule.into]
         for name in rule.generalize_into:
             sources[name] = _GEO[name]
     namespace: dict[str, Any] = {}

@@ -1,10 +1,9 @@
-"""Identity: the client address is resolved, looked up and pseudonymized, then every raw
-identifier is dropped. None of these steps may reject, so nothing can be rejected, serialized
+"""Identity: the client address is resolved, looked up and pseudonymized (so are the session and
+event ids), the event's own addresses are removed from its text, then every raw identifier is
+dropped. None of these steps may reject, so nothing can be rejected, serialized
 or logged while the IP is still in hand (the engine checks this at start-up)."""
 
 from __future__ import annotations
-
-import re
 
 from pipeline.core.client_ip import ClientResolver
 from pipeline.core.geo import UNKNOWN, GeoResolver
@@ -14,7 +13,6 @@ from pipeline.core.steps.base import Context, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
 
 OTHER_KEY = "(other)"
-_SAFE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
 
 
 class ResolveClient(Step):
@@ -51,7 +49,7 @@ class Pseudonymize(Step):
         self.p = pseudonymizer
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
-        visitor, session = self.p.visitor, self.p.session
+        visitor, session, event_key = self.p.visitor, self.p.session, self.p.event
         for work in batch:
             event = work.event
             day = day_of(event.event_time)
@@ -61,15 +59,26 @@ class Pseudonymize(Step):
                 work.visitor_key = visitor(work.client, event.site_id, day)
             if event.session_id is not None:
                 work.session_key = session(event.session_id, event.site_id, day)
+            # The raw id's shape is checked by `validate` later; `encode` emits only this.
+            work.event_key = event_key(event.event_id, event.site_id, day)
         return batch
 
 
 class DropIdentifiers(Step):
-    """Drops the raw IP, the proxy chain and every field the policy drops; counts what it drops."""
+    """Drops the raw IP, the proxy chain and every field the policy drops; counts what it drops.
+
+    Unknown keys are counted by name only when the policy lists the name as known junk; any
+    other key (its name is input: it may be a person's name or a phone number) is `(other)`."""
 
     name = "drop_identifiers"
 
-    def __init__(self, dropped_fields: tuple[str, ...], raw_fields: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        dropped_fields: tuple[str, ...],
+        raw_fields: tuple[str, ...],
+        known_keys: frozenset[str] = frozenset(),
+    ) -> None:
+        self.known_keys = known_keys
         # `drop(event, counts)`: count the dropped fields present, then clear every raw one.
         lines = [
             f"if e.{field_name(n)} is not None and e.{n} != _NULL: counts[{n!r}] += 1"
@@ -79,12 +88,12 @@ class DropIdentifiers(Step):
         self.drop = compile_function("drop", "e, counts", lines, {"_NULL": _NULL})
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
-        counts, drop = ctx.dropped, self.drop
+        counts, drop, known = ctx.dropped, self.drop, self.known_keys
         for work in batch:
             drop(work.event, counts)
             work.client = None
             if work.unknown:
                 for key in work.unknown:
-                    counts[key if _SAFE_KEY.fullmatch(key) else OTHER_KEY] += 1
+                    counts[key if key in known else OTHER_KEY] += 1
                 work.unknown = ()
         return batch

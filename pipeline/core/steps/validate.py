@@ -49,7 +49,10 @@ class Validate(Step):
         ns: dict[str, Any] = {"BAD_VALUE": Reason.BAD_VALUE, "OUT_OF_RANGE": Reason.OUT_OF_RANGE,
                               "INCONSISTENT": Reason.INCONSISTENT, "REQUIRED": REQUIRED_BY_TYPE}  # fmt: skip
         lines = []
-        for rule in policy.with_action(Action.KEEP):
+        # Kept, generalized and pseudonymized values alike are checked as they came in: a
+        # pseudonymized id keeps its raw value in the event until here (never output).
+        checked = (Action.KEEP, Action.GENERALIZE, Action.PSEUDONYMIZE)
+        for rule in (r for r in policy.fields.values() if r.action in checked):
             name = field_name(rule.name)
             if rule.pattern:
                 ns[f"_p_{name}"] = PATTERNS[rule.pattern].fullmatch

@@ -1,0 +1,95 @@
+"""The event's own addresses, in any textual form, removed from its free text.
+
+Runs while the client address is still in hand: the raw `ip`, the resolved client and every hop
+of `forwarded_for` are the event's own addresses. Each `scrub` field's normalized view (the one
+the scrub step will see) is scanned once per distinct value for address forms
+(`address_forms`); per event, only a set comparison remains. Where a form of an own address is
+found, the field becomes its normalized view with `[ip]` in its place (in a URL's host, `ip`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from pipeline.core.address_forms import Form, address_values, cut, denoted, find_forms
+from pipeline.core.client_ip import parse_ip
+from pipeline.core.normalize import normalize_text
+from pipeline.core.policy import Action, Policy
+from pipeline.core.scrub_url import normalize_url
+from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.compiled import compile_function, field_name
+
+MARKER, HOST_MARKER = "[ip]", "ip"
+CACHE_SIZE = 8192
+_AUTHORITY = re.compile(r"[a-z][a-z0-9+.\-]*://([^/?#]*)")
+# A view with address forms: its text, the forms, all they may denote, a URL's authority span.
+View = tuple[str, tuple[Form, ...], frozenset[int], tuple[int, int] | None]
+
+
+def _view(view: str, host: tuple[int, int] | None = None) -> View | None:
+    forms = find_forms(view)
+    return (view, forms, denoted(forms), host) if forms else None
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def text_view(text: str) -> View | None:
+    """The normalized view of free text, if it holds any address form."""
+    return _view(normalize_text(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def url_view(text: str) -> View | None:
+    """The normalized view of a URL (free text if it is none), if it holds any address form."""
+    url = normalize_url(text)
+    if url is None:
+        return _view(normalize_text(text))
+    match = _AUTHORITY.match(url)
+    return _view(url, match.span(1) if match else None)
+
+
+def forget(view: View, own: frozenset[int]) -> str:
+    """The view's text without the forms of `own` addresses."""
+    text, forms, _, host = view
+    return cut(text, forms, own, MARKER, host, HOST_MARKER)
+
+
+@lru_cache(maxsize=1 << 14)
+def own_addresses(ip: str | None, forwarded_for: str | None) -> frozenset[int]:
+    """Every address of the event: its `ip` and each hop of `forwarded_for`, all forms."""
+    values: set[int] = set()
+    for text in ((ip,) if ip else ()) + (tuple(forwarded_for.split(",")) if forwarded_for else ()):
+        address = parse_ip(text)
+        if address is not None and not address.is_unspecified:
+            values |= address_values(address)
+    return frozenset(values)
+
+
+class ForgetAddresses(Step):
+    """Removes the event's own addresses from every `scrub` field; never rejects."""
+
+    name = "forget_addresses"
+
+    def __init__(self, policy: Policy) -> None:
+        namespace: dict[str, Any] = {"_forget": forget}
+        lines = []
+        for rule in policy.with_action(Action.SCRUB):
+            name = field_name(rule.name)
+            namespace[f"_v_{name}"] = url_view if rule.format == "url" else text_view
+            lines += [
+                f"v = e.{name}",
+                f"if v is not None and (f := _v_{name}(v)) is not None and not own.isdisjoint(f[2]):",
+                f"    e.{name} = _forget(f, own)",
+            ]
+        self.forget = compile_function("forget", "e, own", lines, namespace)
+
+    def run(self, batch: list[Work], ctx: Context) -> list[Work]:
+        forget_in, own_of = self.forget, own_addresses
+        for work in batch:
+            event = work.event
+            # The resolved client is `ip` or one of the hops: it is in this set.
+            own = own_of(event.ip, event.forwarded_for)
+            if own:
+                forget_in(event, own)
+        return batch

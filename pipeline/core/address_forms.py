@@ -26,9 +26,7 @@ _MASK32 = 0xFFFFFFFF
 _DOTS = ".\u3002\uff0e\uff61"
 _PART = r"(?:0[xX][0-9A-Fa-f]*|\d+)"
 _DOTTED = re.compile(rf"(?<!\d){_PART}(?:[{_DOTS}]{_PART})*")
-_DASHED = re.compile(
-    r"(?<!\d)(?<!\d[-_])(\d{1,3})([-_])(\d{1,3})\2(\d{1,3})\2(\d{1,3})(?!\d|[-_]\d)"
-)
+_DASHED = re.compile(r"(?<!\d)(\d{1,3})([-_])(\d{1,3})\2(\d{1,3})\2(\d{1,3})(?!\d|[-_]\d)")
 _LABELS = re.compile(r"^[0-9A-Fa-f.]*\.")
 # One start per run and no nested repetition: linear on any input.
 _V6 = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f.]*(?::[0-9A-Fa-f.]*){2,}")
@@ -102,7 +100,13 @@ def _dotted(text: str, match: re.Match[str]) -> frozenset[int]:
     return frozenset(values)
 
 
-def _dashed(match: re.Match[str]) -> frozenset[int]:
+def _dashed(text: str, match: re.Match[str]) -> frozenset[int]:
+    at = match.start() - 1
+    if at > 0 and text[at] in "-_" and text[at - 1].isdigit():
+        while at > 0 and text[at - 1].isdigit():
+            at -= 1
+        if at == 0 or not text[at - 1].isalpha():
+            return frozenset()  # a fifth number before it (`1-192-0-2-1`), not `ec2-192-0-2-1`
     numbers = [int(_ascii_digits(match.group(i))) for i in (1, 3, 4, 5)]
     if any(n > 255 for n in numbers):
         return frozenset()
@@ -134,7 +138,7 @@ def find_forms(text: str) -> tuple[Form, ...]:
             forms.append((match.start(), match.end(), values))
     if "-" in text or "_" in text:
         for match in _DASHED.finditer(text):
-            if values := _dashed(match):
+            if values := _dashed(text, match):
                 forms.append((match.start(), match.end(), values))
     if text.count(":") >= 2:
         for match in _V6.finditer(text):

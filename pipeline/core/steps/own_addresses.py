@@ -24,12 +24,15 @@ from pipeline.core.steps.compiled import compile_function, field_name
 MARKER, HOST_MARKER = "[ip]", "ip"
 CACHE_SIZE = 8192
 _AUTHORITY = re.compile(r"[a-z][a-z0-9+.\-]*://([^/?#]*)")
+# What a normalized URL still escapes: structure characters (space, `/`, `?`, `%`...), never
+# part of an address; blanked (same length) for the scan so `%20` does not glue to a number.
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 # A view with address forms: its text, the forms, all they may denote, a URL's authority span.
 View = tuple[str, tuple[Form, ...], frozenset[int], tuple[int, int] | None]
 
 
-def _view(view: str, host: tuple[int, int] | None = None) -> View | None:
-    forms = find_forms(view)
+def _view(view: str, host: tuple[int, int] | None = None, scan: str | None = None) -> View | None:
+    forms = find_forms(view if scan is None else scan)
     return (view, forms, denoted(forms), host) if forms else None
 
 
@@ -46,7 +49,8 @@ def url_view(text: str) -> View | None:
     if url is None:
         return _view(normalize_text(text))
     match = _AUTHORITY.match(url)
-    return _view(url, match.span(1) if match else None)
+    scan = _ESCAPE.sub("   ", url) if "%" in url else url
+    return _view(url, match.span(1) if match else None, scan)
 
 
 def forget(view: View, own: frozenset[int]) -> str:

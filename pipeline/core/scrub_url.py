@@ -18,7 +18,13 @@ from functools import lru_cache
 
 from pipeline.core.detect import MARKERS, Kind
 from pipeline.core.url_classify import scrub_part, scrub_segments
-from pipeline.core.url_parts import encode_segment, normalize_url, render_query, split_url
+from pipeline.core.url_parts import (
+    encode_segment,
+    normalize_url,
+    render_query,
+    scheme_of,
+    split_url,
+)
 
 __all__ = ["KEPT_SCHEMES", "UrlScrubber", "cut", "normalize_url"]
 
@@ -76,12 +82,15 @@ class UrlScrubber:
         self, url: str, max_length: int, schemes: tuple[str, ...] = KEPT_SCHEMES
     ) -> tuple[str | None, Counts]:
         """The reduced URL (or None) and the labels of what was dropped, one per drop."""
-        parts = split_url(url[: 4 * max_length])
-        if parts is None:
-            return None, (REFERRER_INVALID,) if url.strip() else ()
-        allowed = tuple(s for s in schemes if s in KEPT_SCHEMES) or KEPT_SCHEMES
-        if parts.scheme not in allowed or parts.host is None:
+        text = url[: 4 * max_length]
+        scheme = scheme_of(text)
+        if scheme is None:
+            return None, (REFERRER_INVALID,) if text.strip() else ()
+        if scheme not in schemes or scheme not in KEPT_SCHEMES:
             return None, (REFERRER_SCHEME,)
+        parts = split_url(text)
+        if parts is None or parts.host is None:
+            return None, (REFERRER_INVALID,)
         host = _IP if parts.host.address else scrub_part(parts.host.text)
         segments = scrub_segments(tuple(s.partition(";")[0] for s in parts.segments))
         path = "/".join(encode_segment(s) for s in segments)

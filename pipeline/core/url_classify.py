@@ -34,10 +34,10 @@ _UUID = re.compile(
     r"(?<![0-9A-Za-z])[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
     r"[0-9a-fA-F]{12}(?![0-9A-Za-z])"
 )
-_NUMBERISH = re.compile(r"(?<![0-9A-Za-z])\+?[0-9][0-9 ().\-]{8,}[0-9](?![0-9A-Za-z])")
+_NUMBERISH = re.compile(r"(?<![0-9A-Za-z])\+?[0-9][0-9 ().\-]{5,}[0-9](?![0-9A-Za-z])")
+_DATE = re.compile(r"[0-9]{4}[-./ ][0-9]{1,2}[-./ ][0-9]{1,2}")
 _GEO_PAIR = re.compile(r"-?[0-9]{1,3}\.[0-9]{3,}\s*,\s*-?[0-9]{1,3}\.[0-9]{3,}")
 _GEO_ONE = re.compile(r"(?<![0-9.])-?[0-9]{1,3}\.[0-9]{4,}(?![0-9.])")
-_EMAIL_RE = re.compile(r"[^\s/@<>()\[\],;:\"']+@[^\s/@<>()\[\],;:\"']+\.[^\s/@<>()\[\],;:\"']+")
 _ADDRESS = re.compile(
     r"(?<![0-9A-Za-z.])(?:0[xX][0-9A-Fa-f]+|[0-9]+)(?:\.(?:0[xX][0-9A-Fa-f]*|[0-9]+)){0,3}\.?"
     r"(?![0-9A-Za-z.])"
@@ -101,9 +101,14 @@ def _luhn(digits: str) -> bool:
 
 
 def _numberish(match: re.Match[str]) -> str | None:
-    digits = re.sub(r"[^0-9]", "", match.group())
-    if len(digits) < 10:
+    """Digits in groups: 10+ a phone or (Luhn) card, 7-9 an identifier; dates and dotted
+    numbers (versions, decimals, addresses) are left to their own rules."""
+    text = match.group()
+    digits = re.sub(r"[^0-9]", "", text)
+    if len(digits) < 7 or _DATE.fullmatch(text) or not re.search(r"[ ()\-]", text):
         return None
+    if len(digits) < 10:
+        return _ID
     if 13 <= len(digits) <= 19 and _luhn(digits):
         return _CARD
     return _PHONE
@@ -115,8 +120,11 @@ def _address(match: re.Match[str]) -> str | None:
     hexed = any(p.startswith("0x") for p in parts)
     if len(parts) == 1 and not (hexed and len(parts[0]) >= 8):
         return None  # a number; 7+ digits are identifiers anyway
-    if len(parts) in (2, 3) and not hexed and not any(len(p) > 1 and p[0] == "0" for p in parts):
-        return None  # versions, decimals
+    packed = len(parts) in (2, 3) and parts[-1].isdigit() and int(parts[-1]) > 255
+    if len(parts) in (2, 3) and not (
+        hexed or packed or any(len(p) > 1 and p[0] == "0" for p in parts)
+    ):
+        return None  # versions, decimals (`192.0.513` packs octets: an address)
     try:
         return _IP if ipv4(text) is not None else None
     except ValueError:
@@ -184,7 +192,6 @@ def scrub_segments(segments: tuple[str, ...]) -> list[str]:
 
 
 _RULES: tuple[tuple[re.Pattern[str], object], ...] = (
-    (_EMAIL_RE, _EMAIL),
     (_UUID, _ID),
     (_GEO_PAIR, _GEO),
     (_GEO_ONE, _GEO),

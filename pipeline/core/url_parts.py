@@ -9,6 +9,7 @@ or e-mail hidden by encoding is plain text in this view; it is idempotent.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,10 @@ SPECIAL = frozenset({"http", "https", "ws", "wss", "ftp"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _TABS = str.maketrans("", "", "\t\n\r")
+# HTML character references, as `normalize_text` decodes them; decoded before the URL is split
+# (a URL copied from HTML), unless what they stand for would make structure (`&#35;` is not `#`).
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};)")
+_STRUCTURAL = frozenset("#/?%\\[]")
 _EDGES = "".join(map(chr, range(0x21)))
 _SEGMENT_SPECIAL = frozenset("%/?#\\")
 _QUERY_SPECIAL = frozenset("%&=#")
@@ -84,9 +89,25 @@ def encode_query(text: str) -> str:
     return _QUERY_RE.sub(_escape, text)
 
 
+def _reference(match: re.Match[str]) -> str:
+    text = html.unescape(match.group())
+    return match.group() if any(c in _STRUCTURAL for c in text) else text
+
+
+def _clean(url: str) -> str:
+    text = url.strip(_EDGES).translate(_TABS)
+    return _REFERENCE.sub(_reference, text) if "&" in text else text
+
+
+def scheme_of(url: str) -> str | None:
+    """The lower-cased scheme `url` starts with, or None when it has none."""
+    match = _SCHEME.match(_clean(url))
+    return None if match is None else match.group(1).lower()
+
+
 def split_url(url: str) -> Url | None:
     """The parts of absolute URL `url`, or None when it is not one (or its host is invalid)."""
-    text = url.strip(_EDGES).translate(_TABS)
+    text = _clean(url)
     match = _SCHEME.match(text)
     if match is None:
         return None

@@ -197,7 +197,77 @@ COUNTRY_ONLY = Place(
     None,
     None,
 )
-PLACES = (TOKYO, ISOGO, SAN_FRANCISCO, SMALL_TOWN, LONDON_V6, COUNTRY_ONLY)
+# Pitcairn: about 50 people (GeoNames), so not even the country is named.
+TINY_COUNTRY = Place(
+    "11.6.0.0/16",
+    "11.6.0.9",
+    _city_record(
+        country="PN",
+        country_geoname=4030699,
+        continent="OC",
+        subdivision=None,
+        city_geoname=None,
+        city=None,
+        lat=-25.06597,
+        lon=-130.10147,
+        postal=None,
+        time_zone="Pacific/Pitcairn",
+    ),
+    None,
+    None,
+    None,
+)
+# A Slovenian municipality with no city of 15,000 people: the region is not known to be big.
+TINY_REGION = Place(
+    "11.7.0.0/16",
+    "11.7.3.4",
+    _city_record(
+        country="SI",
+        country_geoname=3190538,
+        continent="EU",
+        subdivision="001",
+        city_geoname=SMALL_TOWN_GEONAME_ID,
+        city="Ajdovscina",
+        lat=45.88664,
+        lon=13.90475,
+        postal="5270",
+        time_zone="Europe/Ljubljana",
+    ),
+    "SI",
+    None,
+    None,
+)
+# A subdivision code no table knows, but it holds a big city: it has at least that many people.
+REGION_OF_A_BIG_CITY = Place(
+    "11.8.0.0/16",
+    "11.8.0.5",
+    _city_record(
+        country="US",
+        country_geoname=6252001,
+        continent="NA",
+        subdivision="ZZ",
+        city_geoname=5391959,
+        city="San Francisco",
+        lat=37.77000,
+        lon=-122.41000,
+        postal="94104",
+        time_zone="America/Los_Angeles",
+    ),
+    "US",
+    "US-ZZ",
+    "San Francisco",
+)
+PLACES = (
+    TOKYO,
+    ISOGO,
+    SAN_FRANCISCO,
+    SMALL_TOWN,
+    LONDON_V6,
+    COUNTRY_ONLY,
+    TINY_COUNTRY,
+    TINY_REGION,
+    REGION_OF_A_BIG_CITY,
+)
 UNKNOWN_ADDRESSES = ("11.9.9.9", "2001:db8:ffff::1")
 # Strings of the records that must never reach an output record.
 SECRET_PARTS = tuple(

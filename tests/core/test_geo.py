@@ -38,7 +38,7 @@ def test_the_test_database_reads_back_typed_as_geoip2_city(test_db: Path) -> Non
     with geoip2.database.Reader(str(test_db)) as reader:
         for place in PLACES:
             city = reader.city(place.address)
-            assert city.country.iso_code == place.country
+            assert city.country.iso_code == place.record["country"]["iso_code"]
             assert city.location.latitude is not None
         tokyo = reader.city(geo_db.TOKYO.address)
         assert tokyo.city.geoname_id == 1850147
@@ -161,10 +161,35 @@ def geolite_engine() -> Engine:
     return Engine(make_ring("k1"))
 
 
-@pytest.mark.parametrize(("address", "region"), [("163.44.0.1", "JP-13"), ("202.232.0.1", "JP-14")])
+@pytest.mark.parametrize(
+    ("address", "region"),
+    [
+        ("163.44.0.1", "JP-13"),
+        ("118.238.0.1", "JP-13"),
+        ("153.127.0.1", "JP-27"),
+        ("202.232.0.1", "JP-14"),
+    ],
+)
 def test_the_embedded_geolite2_resolves_japan_to_prefectures(
     geolite_engine: Engine, address: str, region: str
 ) -> None:
     out = only_record(geolite_engine, dumps(valid_event(ip=address)))
     assert (out["country"], out["region"], out["city"]) == ("JP", region, None)
     assert out["geo_db"].startswith("GeoLite2-City@")
+
+
+def test_countries_and_regions_follow_the_population_rule(engine: Engine) -> None:
+    tiny = only_record(engine, dumps(valid_event(ip=geo_db.TINY_COUNTRY.address)))
+    assert (tiny["country"], tiny["region"], tiny["city"]) == (None, None, None)
+    municipality = only_record(engine, dumps(valid_event(ip=geo_db.TINY_REGION.address)))
+    assert (municipality["country"], municipality["region"]) == ("SI", None)
+
+
+def test_region_floors_are_lower_bounds_that_keep_every_prefecture() -> None:
+    from pipeline.core.geo_population import country_populations, region_floors
+
+    floors = region_floors()
+    assert all(floors[f"JP-{i:02d}"] >= 15_000 for i in range(1, 48))
+    assert country_populations()["PN"] < 15_000 <= country_populations()["JP"]
+    assert "SI-001" not in floors  # no big city in it: never named
+    assert floors["US-CA"] >= 800_000  # San Francisco alone has more

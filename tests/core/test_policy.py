@@ -99,6 +99,12 @@ def test_a_file_with_an_unknown_field_is_refused(tmp_path: Path) -> None:
         ("x", "min = 10\nmax = 5", "min <= max"),
         ("x", "max = 5", None),
         ("session_id", 'into = ""', "pseudonymize needs `into`"),
+        ("event_id", 'into = "visitor_key"', "the engine makes only these pseudonyms"),
+        ("title", 'action = "pseudonymize"\ninto = "title"', "the engine makes only these"),
+        ("viewport_width", "bucket = 0", "generalize needs `bucket`"),
+        ("viewport_width", 'bucket = "50"', "generalize needs `bucket`"),
+        ("last_visit_time", "bucket = -1", "generalize needs `bucket`"),
+        ("x", "bucket = 10", "`bucket` goes only with action generalize"),
     ],
 )
 def test_a_bad_field_entry_is_refused(
@@ -126,6 +132,9 @@ def test_a_bad_field_entry_is_refused(
         ("version = 1", 'version = "one"', "missing or invalid setting"),
         ("min_city_population = 15000", "", "missing or invalid setting"),
         ("[fields.title]", "[fields.title", "not valid TOML"),
+        ('known = ["email",', 'known = ["Taro Yamada", "email",', "not plain lower-case"),
+        ('known = ["email",', 'known = ["ip", "email",', "not plain lower-case"),
+        ('known = ["email",', 'known = [1, "email",', "must be a list of names"),
     ],
 )
 def test_bad_settings_are_refused(tmp_path: Path, old: str, new: str, message: str) -> None:

@@ -10,6 +10,7 @@ from pipeline.core.engine import IDENTITY_STEPS
 from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
 from pipeline.core.steps.identity import Geolocate, Pseudonymize
+from pipeline.core.steps.own_addresses import ForgetAddresses
 from pipeline.core.steps.validate import Validate
 from pipeline.errors import ConfigError
 
@@ -32,9 +33,17 @@ class RejectingGeolocate(Geolocate):
     reasons = frozenset({Reason.OUT_OF_RANGE})
 
 
+class RejectingForgetAddresses(ForgetAddresses):
+    reasons = frozenset({Reason.BAD_VALUE})
+
+
 @pytest.mark.parametrize(
     ("name", "replacement"),
-    [("Pseudonymize", RejectingPseudonymize), ("Geolocate", RejectingGeolocate)],
+    [
+        ("Pseudonymize", RejectingPseudonymize),
+        ("Geolocate", RejectingGeolocate),
+        ("ForgetAddresses", RejectingForgetAddresses),
+    ],
 )
 def test_a_rejecting_identity_step_is_refused(
     monkeypatch: pytest.MonkeyPatch, ring: KeyRing, test_db, name: str, replacement: type
@@ -55,3 +64,9 @@ def test_a_rejecting_step_between_resolve_client_and_drop_identifiers_is_refused
     monkeypatch.setattr(engine_module, "Geolocate", validate_instead_of_geolocate)
     with pytest.raises(ConfigError, match="run together"):
         Engine(ring, geoip=test_db)
+
+
+def test_own_addresses_are_forgotten_while_the_ip_is_in_hand(engine: Engine) -> None:
+    names = [s.name for s in engine.steps]
+    assert names.index("pseudonymize") < names.index("forget_addresses")
+    assert names.index("forget_addresses") + 1 == names.index("drop_identifiers")

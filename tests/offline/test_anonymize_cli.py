@@ -18,6 +18,7 @@ from pipeline.cli.main import main
 from pipeline.core import Engine
 from pipeline.core.client_ip import parse_ip
 from pipeline.core.keys import KeyRing
+from pipeline.core.policy import Action, load_policy
 from pipeline.core.seal import unseal
 from pipeline.traffic import TrafficGenerator
 
@@ -170,3 +171,23 @@ def test_help_on_every_command() -> None:
         with pytest.raises(SystemExit) as exit_info:
             main([*command, "--help"])
         assert exit_info.value.code == 0
+
+
+def test_the_summary_never_prints_an_unknown_key_that_is_input(tmp_path: Path, capsys) -> None:
+    event = orjson.loads(
+        next(e for e in TrafficGenerator(seed=3).events(50) if not e.garbage).payload
+    )
+    event.update({"taro_yamada": 1, "09012345678": 2, "kentasuzuki@example.com": 3, "email": 4})
+    event.pop("visitor_cookie", None)
+    path, summary = tmp_path / "raw.jsonl", tmp_path / "s.json"
+    path.write_bytes(orjson.dumps(event) + b"\n")
+    assert main(["anonymize", "-i", str(path), "-o", str(tmp_path / "o.jsonl"),
+                 "-r", str(tmp_path / "r.jsonl"), "--summary-json", str(summary)]) == 0  # fmt: skip
+    shown = capsys.readouterr().err + summary.read_text()
+    for secret in ("taro_yamada", "09012345678", "kentasuzuki"):
+        assert secret not in shown
+    dropped = json.loads(summary.read_text())["fields_dropped"]
+    assert dropped["(other)"] == 3 and dropped["email"] == 1
+    policy = load_policy()
+    drop_fields = {r.name for r in policy.with_action(Action.DROP)}
+    assert set(dropped) <= policy.known_unknown_keys | drop_fields | {"(other)"}

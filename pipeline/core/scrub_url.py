@@ -82,7 +82,10 @@ class UrlScrubber:
         self, url: str, max_length: int, schemes: tuple[str, ...] = KEPT_SCHEMES
     ) -> tuple[str | None, Counts]:
         """The reduced URL (or None) and the labels of what was dropped, one per drop."""
-        text = url[: 4 * max_length]
+        text = url
+        if len(url) > 4 * max_length:  # what straddles the cut is dropped whole
+            text = url[: 4 * max_length]
+            text = text[: max(text.rfind("/"), text.rfind("&"), text.rfind("?"))]
         scheme = scheme_of(text)
         if scheme is None:
             return None, (REFERRER_INVALID,) if text.strip() else ()

@@ -185,6 +185,14 @@ def scrub_segments(segments: tuple[str, ...]) -> list[str]:
                 out.append(_TOKEN)
                 i = j
                 continue
+        k = i
+        while k < len(segments) and segments[k].isascii() and segments[k].isdigit():
+            k += 1
+        if k - i >= 2 and sum(map(len, segments[i:k])) >= 10:  # `/090/1234/5678`
+            match = _NUMBERISH.fullmatch("-".join(segments[i:k]))
+            out.append((_numberish(match) if match else None) or _ID)
+            i = k
+            continue
         j = max(j, i + 1)
         out.extend(scrub_part(s) for s in segments[i:j])
         i = j

@@ -11,7 +11,7 @@ from pipeline.core.detect_kinds import Finding, Kind
 # Characters that end an address on either side of the @: these ASCII ones, and any non-ASCII
 # space, punctuation or symbol (brackets and colons in Japanese text).
 _STOP = frozenset(" \t\r\n\f\v<>()[]{},;:\"'@/?#&=|\\!*`^~")
-_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:[A-Za-z]{2,}|[Xx][Nn]--[A-Za-z0-9-]+)")
 _BARE = re.compile(r"[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*")
 _SCALE = re.compile(r"\d+(?:\.\d+)?x(?:\.|\Z)")
 _QUOTED = re.compile(r'"[^"\n]{1,64}"\Z')
@@ -20,7 +20,7 @@ _SPACES = " \t"
 # `name at example dot jp` (plain words only when the domain is written with `dot` too).
 _BR_AT = r"\s*(?:[(\[{<]\s*(?:at|アット(?:マーク)?|あっと)\s*[)\]}>]|[★☆]|アットマーク|あっと)\s*"
 _BR_DOT = r"(?:\s*[(\[{<]\s*(?:dot|ドット)\s*[)\]}>]\s*|\s+dot\s+|\.)"
-_LOCAL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
+_LOCAL = r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
 _LABEL = r"[A-Za-z0-9][A-Za-z0-9-]{0,62}"
 _OBFUSCATED = re.compile(
     rf"(?i){_LOCAL}(?:{_BR_AT}{_LABEL}(?:{_BR_DOT}{_LABEL})+"
@@ -75,7 +75,7 @@ def _is_domain(domain: str, local: str, spaced: bool) -> bool:
     """Whether `domain` after `local@` makes an address (`@handle` and `logo@2x.png` do not)."""
     if _SCALE.match(domain):
         return False
-    if _DOMAIN.fullmatch(domain):
+    if _DOMAIN.match(domain):
         return True
     if spaced:  # `name @ example.jp`: only a well-formed domain
         return False
@@ -98,7 +98,7 @@ def _plain(text: str) -> list[Finding]:
         if not domain or (before and not after):
             pass  # `follow @shop`: a handle
         elif (local and _is_domain(domain, local, spaced)) or (
-            not local and not spaced and _DOMAIN.fullmatch(domain)  # `/@example.jp`
+            not local and not spaced and _DOMAIN.match(domain)  # `/@example.jp`
         ):
             found.append(Finding(Kind.EMAIL, left, right))
             floor = right

@@ -30,20 +30,26 @@ def _valid(address: str) -> bool:
     return True
 
 
-def _v6_end(candidate: str) -> int:
-    """Length of the IPv6 address `candidate` starts with (0: none)."""
+def _v6_span(candidate: str) -> tuple[int, int] | None:
+    """Where the IPv6 address in `candidate` is (None: none).
+
+    Tried as a whole (with its zone id), then without a tail that is no part of it
+    (`2001:db8::7.`, a port `2001:db8::7:8080`), then without a head (`:2001:db8::7`, `v6:...`).
+    """
     address = candidate.partition("%")[0]
     if _valid(address):
-        return len(candidate)
-    for _ in range(3):  # `2001:db8::7.` or `2001:db8::7:8080` (a port): the address before it
-        trimmed = address.rstrip(".:")
-        if trimmed and _valid(trimmed):
-            return len(trimmed)
-        cut = trimmed.rfind(":")
-        if cut <= 0:
-            return 0
-        address = trimmed[:cut]
-    return 0
+        return 0, len(candidate)
+    starts = [0] + [i + 1 for i, c in enumerate(address[:-1]) if c == ":" and address[i + 1] != ":"]
+    for start in starts[:4]:
+        end = len(address)
+        for _ in range(3):
+            trimmed = address[start:end].rstrip(".:")
+            if trimmed and _valid(trimmed):
+                return start, start + len(trimmed)
+            end = start + trimmed.rfind(":")
+            if end <= start:
+                break
+    return None
 
 
 def find_ips(text: str, *, versions: bool = False) -> list[Finding]:
@@ -51,9 +57,9 @@ def find_ips(text: str, *, versions: bool = False) -> list[Finding]:
     found: list[Finding] = []
     if text.count(":") >= 2:
         for match in _V6.finditer(text):
-            length = _v6_end(match.group())
-            if length:
-                found.append(Finding(Kind.IP, match.start(), match.start() + length))
+            span = _v6_span(match.group())
+            if span is not None:
+                found.append(Finding(Kind.IP, match.start() + span[0], match.start() + span[1]))
         if text.count(":") >= 5 or text.count("-") >= 5:
             found += [Finding(Kind.ID, m.start(), m.end()) for m in _MAC.finditer(text)]
     elif text.count("-") >= 5:

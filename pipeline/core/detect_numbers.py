@@ -10,11 +10,11 @@ from pipeline.core.detect_kinds import Finding, Kind
 # prolonged sound mark used as one, dots and spaces.
 _SEP = r"[ \-.\u2010-\u2015\u2212\u30fc]"
 _JP_PHONE = re.compile(
-    rf"(?<![\d+\-])(?:\(0\d{{1,4}}\)\s?\d{{1,4}}{_SEP}?\d{{3,4}}"
-    rf"|0\d{{1,4}}{_SEP}\d{{1,4}}{_SEP}\d{{3,4}}|0\d{{9,10}})(?!\d|{_SEP}\d)"
+    rf"(?<!\d)(?:\(0\d{{1,4}}\)\s?\d{{1,4}}{_SEP}?\d{{3,4}}"
+    rf"|0\d{{1,4}}{_SEP}\d{{1,4}}{_SEP}\d{{3,4}}|0\d{{9,10}})(?!\d)"
 )
 _INTL_PHONE = re.compile(
-    rf"(?<![\w+])(?:\+|00)\d{{1,3}}(?:{_SEP}{{0,2}}(?:\(0?\d{{0,4}}\)|\d{{1,5}})){{1,6}}(?![\d])"
+    rf"(?<![0-9A-Za-z+])(?:\+|00)\d{{1,3}}(?:{_SEP}{{0,2}}(?:\(0?\d{{0,4}}\)|\d{{1,5}})){{1,6}}(?![\d])"
 )
 _US_PHONE = re.compile(r"(?<![\d\-])(?:\(\d{3}\)\s?|\d{3}-)\d{3}-\d{4}(?![\d\-])")
 _GROUPS = re.compile(r"(?<![\d.,])\d{4,19}(?:[ \-]\d{2,19}){1,5}(?![\d])")

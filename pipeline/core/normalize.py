@@ -1,9 +1,9 @@
 """One normalized view of text, so every detector sees the same characters.
 
-A round: percent-escapes decoded (valid UTF-8 only; invalid bytes stay as written), HTML
-character references decoded (numeric ones, and named ones ending in `;`), invisible characters
-removed (Unicode format characters such as U+200B, U+2060, U+FEFF and the soft hyphen, plus
-variation selectors, the combining grapheme joiner and Hangul fillers), then Unicode NFKC
+A round: invisible characters removed (Unicode format characters such as U+200B, U+2060,
+U+FEFF and the soft hyphen, plus variation selectors, the combining grapheme joiner and Hangul
+fillers), percent-escapes decoded (valid UTF-8 only; invalid bytes stay as written), HTML
+character references decoded (numeric ones, and named ones ending in `;`), then Unicode NFKC
 (full-width `ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ` becomes ASCII). Rounds repeat until nothing changes,
 so the result is a fixed point: `normalize_text(normalize_text(s)) == normalize_text(s)`.
 
@@ -74,15 +74,15 @@ def _decode_reference(match: re.Match[str]) -> str:
 
 
 def _round(text: str) -> str:
+    # Invisible characters first: one inside an escape or a reference (`&#x4\u200b0;`) hides it.
+    if not text.isascii() and _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
     if "%" in text:
         text = _ESCAPES.sub(_decode_escapes, text)
     if "&" in text:
         text = _REFERENCE.sub(_decode_reference, text)
-    if not text.isascii():
-        if _INVISIBLE.search(text):
-            text = _INVISIBLE.sub("", text)
-        if not unicodedata.is_normalized("NFKC", text):
-            text = unicodedata.normalize("NFKC", text)
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     return text
 
 

@@ -58,6 +58,8 @@ def _bytes_text(match: re.Match[str]) -> str:
 
 def decode(text: str) -> str:
     """`text` percent-decoded and normalized until nothing changes (OPAQUE if it never ends)."""
+    if text.isascii() and "%" not in text and "&" not in text:
+        return text  # already a fixed point (normalize_text's own fast path, without the call)
     for _ in range(MAX_ROUNDS):
         new = normalize_text(_ESCAPES.sub(_bytes_text, text) if "%" in text else text)
         if new == text:
@@ -95,7 +97,9 @@ def _reference(match: re.Match[str]) -> str:
 
 
 def _clean(url: str) -> str:
-    text = url.strip(_EDGES).translate(_TABS)
+    text = url.strip(_EDGES)
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.translate(_TABS)
     return _REFERENCE.sub(_reference, text) if "&" in text else text
 
 

@@ -26,7 +26,17 @@ _MASK32 = 0xFFFFFFFF
 _DOTS = ".\u3002\uff0e\uff61"
 _PART = r"(?:0[xX][0-9A-Fa-f]*|\d+)"
 _DOTTED = re.compile(rf"(?<!\d){_PART}(?:[{_DOTS}]{_PART})*")
+# The same, but a lone number only when it can reach 1.0.0.0 (2^24: 8 decimal digits, 7 hex,
+# 9 octal): addresses in 0.0.0.0/8 are never a client's, so most numbers need no parsing.
+SMALLEST = 1 << 24
+_DOTTED_BIG = re.compile(
+    rf"(?<!\d)(?:{_PART}(?:[{_DOTS}]{_PART})+|\d{{8,}}|0[xX][0-9A-Fa-f]{{7,}})"
+)
 _DASHED = re.compile(r"(?<!\d)(\d{1,3})([-_])(\d{1,3})\2(\d{1,3})\2(\d{1,3})(?!\d|[-_]\d)")
+# Cheap tests first: most text has no number next to a separator and no long number.
+# (Each starts with a character class, which the regex engine scans for quickly.)
+_MAY_DOT = re.compile(rf"\d(?:[{_DOTS}]\d|\d{{7}}|[xX][0-9A-Fa-f])")
+_MAY_DASH = re.compile(r"\d[-_]\d{1,3}[-_]\d")
 _LABELS = re.compile(r"^[0-9A-Fa-f.]*\.")
 # One start per run and no nested repetition: linear on any input.
 _V6 = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f.]*(?::[0-9A-Fa-f.]*){2,}")
@@ -92,7 +102,11 @@ def _dotted(text: str, match: re.Match[str]) -> frozenset[int]:
     parts = _SPLIT.split(match.group())
     if len(parts) > 4:
         return frozenset()
-    values = {v for octal in (True, False) if (v := _ipv4(parts, octal)) is not None}
+    if any(len(p) > 1 and p[0] == "0" for p in parts):  # octal (WHATWG) or decimal (logs)
+        values = {v for octal in (True, False) if (v := _ipv4(parts, octal)) is not None}
+    else:
+        value = _ipv4(parts, False)
+        values = set() if value is None else {value}
     if len(parts) == 4 and text[match.end() : match.end() + len(_ARPA)].lower() == _ARPA:
         reverse = _ipv4(parts[::-1], False)
         if reverse is not None:
@@ -130,13 +144,15 @@ def _v6(run: str) -> tuple[int, int, frozenset[int]] | None:
     return None
 
 
-def find_forms(text: str) -> tuple[Form, ...]:
-    """Every span of `text` that is a textual form of some address, with what it denotes."""
+def find_forms(text: str, small: bool = False) -> tuple[Form, ...]:
+    """Every span of `text` that is a textual form of some address, with what it denotes; lone
+    numbers below `SMALLEST` only when `small` (the only forms of 0.0.0.0/8 they can be)."""
     forms: list[Form] = []
-    for match in _DOTTED.finditer(text):
-        if values := _dotted(text, match):
-            forms.append((match.start(), match.end(), values))
-    if "-" in text or "_" in text:
+    if small or _MAY_DOT.search(text) or ("0x" in text or "0X" in text):
+        for match in (_DOTTED if small else _DOTTED_BIG).finditer(text):
+            if values := _dotted(text, match):
+                forms.append((match.start(), match.end(), values))
+    if ("-" in text or "_" in text) and _MAY_DASH.search(text):
         for match in _DASHED.finditer(text):
             if values := _dashed(text, match):
                 forms.append((match.start(), match.end(), values))

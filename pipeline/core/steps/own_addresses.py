@@ -13,7 +13,14 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from pipeline.core.address_forms import Form, address_values, cut, denoted, find_forms
+from pipeline.core.address_forms import (
+    SMALLEST,
+    Form,
+    address_values,
+    cut,
+    denoted,
+    find_forms,
+)
 from pipeline.core.client_ip import parse_ip
 from pipeline.core.normalize import normalize_text
 from pipeline.core.policy import Action, Policy
@@ -59,6 +66,16 @@ def forget(view: View, own: frozenset[int]) -> str:
     return cut(text, forms, own, MARKER, host, HOST_MARKER)
 
 
+def _small_view(view: View | None, text: str, url: bool) -> View | None:
+    """The view with lone small numbers too (only for an own address in 0.0.0.0/8; uncached)."""
+    if view is None:
+        full = normalize_url(text) if url else None
+        view = (full or normalize_text(text), (), frozenset(), None)
+    scan = _ESCAPE.sub("   ", view[0]) if url else view[0]
+    forms = find_forms(scan, small=True)
+    return (view[0], forms, denoted(forms), view[3]) if forms else None
+
+
 @lru_cache(maxsize=1 << 14)
 def own_addresses(ip: str | None, forwarded_for: str | None) -> frozenset[int]:
     """Every address of the event: its `ip` and each hop of `forwarded_for`, all forms."""
@@ -76,17 +93,23 @@ class ForgetAddresses(Step):
     name = "forget_addresses"
 
     def __init__(self, policy: Policy) -> None:
-        namespace: dict[str, Any] = {"_forget": forget}
-        lines = []
+        namespace: dict[str, Any] = {"_forget": forget, "_small": _small_view}
+        lines, small = [], []
         for rule in policy.with_action(Action.SCRUB):
-            name = field_name(rule.name)
-            namespace[f"_v_{name}"] = url_view if rule.format == "url" else text_view
+            name, url = field_name(rule.name), rule.format == "url"
+            namespace[f"_v_{name}"] = url_view if url else text_view
             lines += [
                 f"v = e.{name}",
                 f"if v is not None and (f := _v_{name}(v)) is not None and not own.isdisjoint(f[2]):",
                 f"    e.{name} = _forget(f, own)",
             ]
+            small += [
+                f"v = e.{name}",
+                f"if v is not None and (f := _small(_v_{name}(v), v, {url})) is not None:",
+                f"    e.{name} = _forget(f, own)",
+            ]
         self.forget = compile_function("forget", "e, own", lines, namespace)
+        self.forget_small = compile_function("forget_small", "e, own", small, namespace)
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         forget_in, own_of = self.forget, own_addresses
@@ -95,5 +118,8 @@ class ForgetAddresses(Step):
             # The resolved client is `ip` or one of the hops: it is in this set.
             own = own_of(event.ip, event.forwarded_for)
             if own:
-                forget_in(event, own)
+                if min(own) < SMALLEST:  # an address in 0.0.0.0/8: every lone number counts
+                    self.forget_small(event, own)
+                else:
+                    forget_in(event, own)
         return batch

@@ -61,9 +61,9 @@ def _class(c: str) -> int:
 def is_token(run: str) -> bool:
     """A run of 8+ ASCII letters and digits that reads as random rather than as a word or a code.
 
-    Measured on random strings: base62 of 10 characters 91%, of 16 99%; base36 of 10 87%, of 16
-    97%; any run of 20+ with a digit, or hex of 12+, always. Product codes that look random
-    (`B0CHX3QBCH`) are taken for tokens: failing closed.
+    Measured on random strings (2,000 each): base62 of 8/10/16 characters 73/88/99%, base36
+    71/83/95%, letters only 50/71/96%; any run of 20+ with a digit, or hex of 12+, always.
+    Product codes that look random (`B0CHX3QBCH`) are taken for tokens: failing closed.
     """
     n = len(run)
     digits = sum(c.isdigit() for c in run)

@@ -76,6 +76,8 @@ def _ascii_digits(part: str) -> str:
 
 
 def _number(part: str, octal: bool) -> int | None:
+    if len(part) > 48:  # no address is that long (and int() refuses 4,300+ decimal digits)
+        return None
     if part[:2] in ("0x", "0X"):
         return int(part[2:] or "0", 16)
     part = _ascii_digits(part)

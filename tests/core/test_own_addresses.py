@@ -185,3 +185,9 @@ def test_the_scan_is_linear_on_hostile_text() -> None:
     for hostile in ("1." * 20_000, "a:" * 20_000, "0x" * 20_000, "1-" * 20_000, ":." * 20_000):
         forms_found = find_forms(hostile)
         assert cut(hostile, forms_found, frozenset({1}), "[ip]") is not None
+
+
+def test_huge_numbers_are_no_error() -> None:
+    huge = "9" * 5000 + ".1 " + "0x" + "f" * 5000 + " " + "1" * 5000
+    event = _forgotten(valid_event(ip="198.51.100.23", title=huge[:512], user_agent=huge))
+    assert event.user_agent == huge

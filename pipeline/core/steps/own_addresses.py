@@ -30,6 +30,8 @@ from pipeline.core.steps.compiled import compile_function, field_name
 
 MARKER, HOST_MARKER = "[ip]", "ip"
 CACHE_SIZE = 8192
+CACHED_LENGTH = 4096  # longer values are scanned each time: the caches stay small
+_ADDRESS_TEXT = 100  # longer text is never an address (as `parse_ip` says)
 _AUTHORITY = re.compile(r"[a-z][a-z0-9+.\-]*://([^/?#]*)")
 # What a normalized URL still escapes: structure characters (space, `/`, `?`, `%`...), never
 # part of an address; blanked (same length) for the scan so `%20` does not glue to a number.
@@ -43,14 +45,11 @@ def _view(view: str, host: tuple[int, int] | None = None, scan: str | None = Non
     return (view, forms, denoted(forms), host) if forms else None
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def text_view(text: str) -> View | None:
-    """The normalized view of free text, if it holds any address form."""
+def _text_view(text: str) -> View | None:
     return _view(normalize_text(text))
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def url_view(text: str) -> View | None:
+def _url_view(text: str) -> View | None:
     """The normalized view of a URL (free text if it is none), if it holds any address form."""
     url = normalize_url(text)
     if url is None:
@@ -58,6 +57,20 @@ def url_view(text: str) -> View | None:
     match = _AUTHORITY.match(url)
     scan = _ESCAPE.sub("   ", url) if "%" in url else url
     return _view(url, match.span(1) if match else None, scan)
+
+
+_cached_text_view = lru_cache(maxsize=CACHE_SIZE)(_text_view)
+_cached_url_view = lru_cache(maxsize=CACHE_SIZE)(_url_view)
+
+
+def text_view(text: str) -> View | None:
+    """The normalized view of free text, if it holds any address form (cached unless long)."""
+    return _cached_text_view(text) if len(text) <= CACHED_LENGTH else _text_view(text)
+
+
+def url_view(text: str) -> View | None:
+    """The normalized view of a URL (free text if it is none), if it holds any address form."""
+    return _cached_url_view(text) if len(text) <= CACHED_LENGTH else _url_view(text)
 
 
 def forget(view: View, own: frozenset[int]) -> str:
@@ -77,14 +90,20 @@ def _small_view(view: View | None, text: str, url: bool) -> View | None:
 
 
 @lru_cache(maxsize=1 << 14)
+def _values_of(text: str) -> frozenset[int]:
+    address = parse_ip(text)
+    if address is None or address.is_unspecified:
+        return frozenset()
+    return address_values(address)
+
+
 def own_addresses(ip: str | None, forwarded_for: str | None) -> frozenset[int]:
     """Every address of the event: its `ip` and each hop of `forwarded_for`, all forms."""
-    values: set[int] = set()
-    for text in ((ip,) if ip else ()) + (tuple(forwarded_for.split(",")) if forwarded_for else ()):
-        address = parse_ip(text)
-        if address is not None and not address.is_unspecified:
-            values |= address_values(address)
-    return frozenset(values)
+    values = _values_of(ip) if ip and len(ip) <= _ADDRESS_TEXT else frozenset()
+    if forwarded_for:
+        hops = (h for h in forwarded_for.split(",") if len(h) <= _ADDRESS_TEXT)
+        values = values.union(*(_values_of(hop) for hop in hops))
+    return values
 
 
 class ForgetAddresses(Step):

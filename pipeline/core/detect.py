@@ -24,10 +24,21 @@ from pipeline.core.detect_tokens import find_tokens
 
 __all__ = ["MARKERS", "Finding", "Kind", "find", "redact"]
 
-_SEVEN_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
-_GEO_HINT = re.compile(r"(?i)\b(?:lat|lng|lon)")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 _TOKEN_HINT = re.compile(r"[A-Za-z0-9_+/-]{16}")
-_EMAIL_HINT = re.compile(r"@|[(\[{<]\s*(?i:at|アット|あっと)|[★☆]|アットマーク|あっと|\s(?i:dot)\s")
+_OBFUSCATION = ("at", "AT", "At", "★", "☆", "アット", "あっと")
+
+
+def _could_have_email(text: str) -> bool:
+    return "@" in text or any(word in text for word in _OBFUSCATION)
+
+
+def _could_have_number(text: str) -> bool:
+    """Seven digits (phones, cards, ids) or a `lat`/`lng`/`lon` label (coordinates)."""
+    if len(text) - len(text.translate(_NO_DIGITS)) >= 7:
+        return True
+    lowered = text.lower()
+    return "lat" in lowered or "lng" in lowered or "lon" in lowered
 
 
 def _merged(findings: list[Finding]) -> list[Finding]:
@@ -51,11 +62,11 @@ def _merged(findings: list[Finding]) -> list[Finding]:
 def find(text: str, *, versions: bool = False) -> list[Finding]:
     """Findings in already-normalized `text`: sorted, non-overlapping."""
     findings: list[Finding] = []
-    if _EMAIL_HINT.search(text):
+    if _could_have_email(text):
         findings += find_emails(text)
-    if text.count(":") >= 2 or text.count(".") >= 3 or text.count("-") >= 5:
+    if text.count(":") >= 2 or text.count(".") >= 3 or text.count("-") >= 4:
         findings += find_ips(text, versions=versions)
-    if _SEVEN_DIGITS.search(text) or _GEO_HINT.search(text):
+    if _could_have_number(text):
         findings += find_numbers(text, versions=versions)
     if len(text) >= 16 and _TOKEN_HINT.search(text):
         findings += find_tokens(text)

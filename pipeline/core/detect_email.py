@@ -27,6 +27,14 @@ _OBFUSCATED = re.compile(
     rf"|\s+at\s+{_LABEL}(?:(?:\s+dot\s+|\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*){_LABEL})+)"
     r"(?![A-Za-z0-9-])"
 )
+# Hosts only of mail, where the writer can only mean an address: `hanako.yamada @gmail.com`,
+# `hanako at gmail.com` (not `Available at yahoo.co.jp`: a portal is not named here).
+_MAIL_HOSTS = (
+    r"(?:gmail\.com|googlemail\.com|ymail\.com|hotmail\.(?:com|co\.jp)|icloud\.com"
+    r"|proton(?:mail)?\.(?:me|com)|docomo\.ne\.jp|ezweb\.ne\.jp|i\.softbank\.jp"
+    r"|softbank\.ne\.jp)"
+)
+_AT_WORD = re.compile(rf"(?i){_LOCAL}\s+(?:at\s+|@){_MAIL_HOSTS}(?![A-Za-z0-9-])")
 _HINT = re.compile(r"(?i)[(\[{<]\s*(?:at|アット|あっと)|[★☆]|アットマーク|あっと|\sdot\s")
 
 
@@ -111,4 +119,6 @@ def find_emails(text: str) -> list[Finding]:
     found = _plain(text) if "@" in text else []
     if _HINT.search(text):
         found += [Finding(Kind.EMAIL, m.start(), m.end()) for m in _OBFUSCATED.finditer(text)]
+    if " at " in text.lower() or " @" in text:
+        found += [Finding(Kind.EMAIL, m.start(), m.end()) for m in _AT_WORD.finditer(text)]
     return found

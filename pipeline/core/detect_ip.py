@@ -13,6 +13,12 @@ _IPV4 = rf"(?<![0-9])(?<![0-9]\.){_OCTET}(?:\.{_OCTET}){{3}}(?![0-9]|\.[0-9])"
 _V4 = re.compile(_IPV4, re.ASCII)
 # With versions (user agents): `Name/1.2.3.4` is a version, not an address.
 _V4_VERSIONS = re.compile(rf"(?<![A-Za-z]/){_IPV4}", re.ASCII)
+# Written so as not to be one: `192[.]0[.]2[.]1`, `192 . 0 . 2 . 1`, `ip-192-0-2-1`.
+_DEFANGED = re.compile(
+    rf"(?<![0-9]){_OCTET}(?:(?:\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\))\s*|\s\.\s){_OCTET}){{3}}(?![0-9])"
+    rf"|(?i:ip-){_OCTET}(?:-{_OCTET}){{3}}(?![0-9])",
+    re.ASCII,
+)
 _V6 = re.compile(
     r"(?:(?<![0-9A-Za-z:.])|(?<=[0-9A-Za-z]:)(?=[0-9A-Fa-f]))"
     r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[0-9A-Za-z_.-]+)?"
@@ -64,6 +70,8 @@ def find_ips(text: str, *, versions: bool = False) -> list[Finding]:
             found += [Finding(Kind.ID, m.start(), m.end()) for m in _MAC.finditer(text)]
     elif text.count("-") >= 5:
         found += [Finding(Kind.ID, m.start(), m.end()) for m in _MAC.finditer(text)]
+    if "ip-" in text or "IP-" in text or "[" in text or "(" in text or " . " in text:
+        found += [Finding(Kind.IP, m.start(), m.end()) for m in _DEFANGED.finditer(text)]
     if text.count(".") >= 3:
         v4 = _V4_VERSIONS if versions else _V4
         found += [Finding(Kind.IP, m.start(), m.end()) for m in v4.finditer(text)]

@@ -10,24 +10,25 @@ from pipeline.core.detect_kinds import Finding, Kind
 # prolonged sound mark used as one, dots and spaces.
 _SEP = r"[ \-.\u2010-\u2015\u2212\u30fc]"
 _JP_PHONE = re.compile(
-    rf"(?<!\d)(?:\(0\d{{1,4}}\)\s?\d{{1,4}}{_SEP}?\d{{3,4}}"
+    rf"(?<!\d)(?:\(0\d{{1,4}}\)\s?\d{{1,4}}{_SEP}?\d{{3,4}}|0\d{{1,4}}\(\d{{1,4}}\)\d{{3,4}}"
     rf"|0\d{{1,4}}{_SEP}\d{{1,4}}{_SEP}\d{{3,4}}|0\d{{9,10}})(?!\d)"
 )
 _INTL_PHONE = re.compile(
     rf"(?<![0-9A-Za-z+])(?:\+|00)\d{{1,3}}(?:{_SEP}{{0,2}}(?:\(0?\d{{0,4}}\)|\d{{1,5}})){{1,6}}(?![\d])"
 )
 _US_PHONE = re.compile(r"(?<![\d\-])(?:\(\d{3}\)\s?|\d{3}-)\d{3}-\d{4}(?![\d\-])")
-_GROUPS = re.compile(r"(?<![\d.,])\d{4,19}(?:[ \-]\d{2,19}){1,5}(?![\d])")
+_GROUPS = re.compile(r"(?<![\d.,])\d{4,19}(?:[ \-.]\d{2,19}){1,5}(?![\d])")
 _RUN = re.compile(r"\d{7,}")
-_DATE = re.compile(r"20[0-3]\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _DEGREES = r"[+-]?\d{1,3}\.\d{3,}"
 _PAIR = re.compile(
-    rf"(?<![\d.])(?P<lat>[+-]?\d{{1,2}}\.\d{{3,}})(?P<sep>\s*[,;]\s*|\s+)"
+    rf"(?<![\d.])(?P<lat>[+-]?\d{{1,2}}\.\d{{3,}})(?P<sep>\s*[,;/]\s*|\s+)"
     rf"(?P<lon>{_DEGREES})(?![\d.]\d)"
 )
-_LABEL_HINT = re.compile(r"(?i)\b(?:lat|lng|lon)")
+_FRACTION = re.compile(r"\.\d{3}")
+_LABEL_HINT = re.compile(r"(?i)\b(?:lat|lng|lon)|北緯|南緯|東経|西経")
 _LABELLED = re.compile(
-    r"(?i)\b(?P<key>lat|latitude|lng|lon|long|longitude)\s*[=:]\s*(?P<value>[+-]?\d{1,3}\.\d{2,})"
+    r"(?i)(?:\b(?P<key>lat|latitude|lng|lon|long|longitude)\s*[=:]\s*|(?P<ja>北緯|南緯|東経|西経)\s*)"
+    r"(?P<value>[+-]?\d{1,3}\.\d{2,})"
     r"(?![\d.]\d)"
 )
 _MY_NUMBER_WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -64,7 +65,8 @@ def _phones(text: str) -> list[Finding]:
         for match in _INTL_PHONE.finditer(text):
             if 8 <= len(_digits(match.group())) <= 17:
                 found.append(Finding(Kind.PHONE, match.start(), match.end()))
-    found += [Finding(Kind.PHONE, m.start(), m.end()) for m in _US_PHONE.finditer(text)]
+    if "-" in text:
+        found += [Finding(Kind.PHONE, m.start(), m.end()) for m in _US_PHONE.finditer(text)]
     return found
 
 
@@ -89,13 +91,15 @@ def _grouped(text: str) -> list[Finding]:
 
 
 def _runs(text: str, versions: bool) -> list[Finding]:
-    """Runs of 7 or more digits: member, order and account numbers (a card if Luhn-valid)."""
+    """Runs of 7 or more digits: member, order and account numbers (a card if Luhn-valid).
+
+    A compact date (`20251124`) is one too: it cannot be told from a member number or a
+    birth date. Dates with separators (`2025-11-24`, `2025年11月24日`) are kept.
+    """
     found = []
     for match in _RUN.finditer(text):
         run, start = match.group(), match.start()
         before = text[start - 1] if start else " "
-        if len(run) == 8 and _DATE.fullmatch(run):
-            continue  # 20251124: a date of this era, not a person
         if before in _CURRENCY or text.startswith("円", match.end()):
             continue  # a price
         if versions and start >= 2 and before == "/" and text[start - 2].isalpha():
@@ -117,7 +121,8 @@ def _coordinates(text: str) -> list[Finding]:
             found.append(Finding(Kind.GEO, match.start(), match.end()))
     if _LABEL_HINT.search(text):
         for match in _LABELLED.finditer(text):
-            limit = 90 if match.group("key").lower().startswith("lat") else 180
+            key = match.group("key") or match.group("ja")
+            limit = 90 if key.lower().startswith("lat") or key.endswith("緯") else 180
             if abs(float(match.group("value"))) <= limit:
                 found.append(Finding(Kind.GEO, match.start("value"), match.end("value")))
     return found
@@ -126,6 +131,6 @@ def _coordinates(text: str) -> list[Finding]:
 def find_numbers(text: str, *, versions: bool = False) -> list[Finding]:
     """Phone numbers, card numbers, My Numbers and long digit runs in normalized `text`."""
     found = [*_phones(text), *_grouped(text), *_runs(text, versions)]
-    if "." in text:
+    if _FRACTION.search(text) or _LABEL_HINT.search(text):
         found += _coordinates(text)
     return found

@@ -9,7 +9,8 @@ so the result is a fixed point: `normalize_text(normalize_text(s)) == normalize_
 
 Rounds are bounded: text still decoding after `MAX_ROUNDS` rounds was encoded on purpose to hide
 what it says (no page or browser encodes five times), and its view is `OPAQUE` as a whole.
-Plain ASCII text without `%` or `&` is returned as it is after one cheap check.
+`%u0040`, `\\u0040` and `\\x40` (script escapes) are decoded too.
+Plain ASCII text without `%`, `&` or a backslash is returned as it is after one cheap check.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ MAX_ROUNDS = 6
 OPAQUE = "[token]"
 
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# Script escapes: `%u0040` (old IIS/JavaScript escape()), `\u0040`, `\x40`.
+_SCRIPT = re.compile(r"(?:%u|\\u)([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})")
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};)")
 
 
@@ -69,6 +72,11 @@ def _decode_escapes(match: re.Match[str]) -> str:
     return "".join(out)
 
 
+def _decode_script(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return match.group() if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
 def _decode_reference(match: re.Match[str]) -> str:
     return unescape(match.group())
 
@@ -77,6 +85,8 @@ def _round(text: str) -> str:
     # Invisible characters first: one inside an escape or a reference (`&#x4\u200b0;`) hides it.
     if not text.isascii() and _INVISIBLE.search(text):
         text = _INVISIBLE.sub("", text)
+    if "%u" in text or "\\" in text:
+        text = _SCRIPT.sub(_decode_script, text)
     if "%" in text:
         text = _ESCAPES.sub(_decode_escapes, text)
     if "&" in text:
@@ -88,7 +98,7 @@ def _round(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """The normalized view of `text`: decoded, without invisible characters, NFKC."""
-    if text.isascii() and "%" not in text and "&" not in text:
+    if text.isascii() and "%" not in text and "&" not in text and "\\" not in text:
         return text
     for _ in range(MAX_ROUNDS):
         new = _round(text)

@@ -8,8 +8,11 @@ import time
 import uuid
 from pathlib import Path
 
+import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 
+from pipeline.core.keys import KeyRing
+from pipeline.core.pseudonyms import Pseudonymizer, output_event_id
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.traffic import GeneratedEvent
 
@@ -75,19 +78,23 @@ def passthrough_main(mode: str, bootstrap: str, raw: str, out: str, group: str, 
 
 
 class LatencyProbe(threading.Thread):
-    """Remembers when each event was produced (by event_id) and reads the anonymized topic
-    read_committed: latency = seen - produced. The event_id is the Avro body's first field."""
+    """Remembers when each event was produced (by the event_id pseudonym its record will carry,
+    computed under the worker's keys) and reads the anonymized topic read_committed:
+    latency = seen - produced. The event_id is the Avro body's first field."""
 
-    def __init__(self, settings: KafkaSettings) -> None:
+    def __init__(self, settings: KafkaSettings, keys: str) -> None:
         super().__init__(daemon=True)
         self.settings = settings
+        self._pseudonyms = Pseudonymizer(KeyRing.parse(keys).active)
         self.produced: dict[bytes, float] = {}
         self.latencies: list[float] = []
         self._halt = threading.Event()
 
     def sent(self, event: GeneratedEvent) -> None:
-        if event.garbage is None and event.payload.startswith(b'{"event_id":"'):
-            self.produced[event.payload[13:49]] = time.time()
+        if event.garbage is None:
+            output_id = output_event_id(self._pseudonyms, orjson.loads(event.payload))
+            if output_id is not None:
+                self.produced[output_id.encode()] = time.time()
 
     @property
     def count(self) -> int:

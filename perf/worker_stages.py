@@ -213,7 +213,7 @@ def latency(bootstrap: str, engine: str, rate: float, seconds: float, keys: str,
                 raise SystemExit(f"worker exited:\n{worker.tail()}")
             time.sleep(0.2)
         time.sleep(2.0)  # let it join the group and get its partitions
-        probe = LatencyProbe(settings)
+        probe = LatencyProbe(settings, keys)
         probe.start()
         summary = produce_traffic(
             settings, rate=rate, duration=seconds, seed=7, on_event=probe.sent,

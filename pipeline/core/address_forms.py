@@ -198,6 +198,8 @@ def cut(
         if start > at and text[start - 1] == "[" and text[end : end + 1] == "]":
             start, end = start - 1, end + 1
         in_host = host is not None and start < host[1] and end > host[0]
+        if in_host and host is not None and start <= host[0] and text[end:host[1]][:1] in ("", ":"):
+            continue  # the whole host is the address: the URL scrubber makes any such host [ip]
         replacement = host_marker if in_host else marker
         out.append(text[at:start])
         out.append(replacement)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from pipeline.core.client_ip import IP
 from pipeline.core.keys import Key, Purpose
@@ -89,3 +91,14 @@ class Pseudonymizer:
             )
         )
         return _uuid4_text(h.digest())
+
+
+def output_event_id(p: Pseudonymizer, raw: Mapping[str, Any]) -> str | None:
+    """The `event_id` the record of a raw event (a decoded JSON object) gets, or None when the
+    event cannot have one: for tools that pair raw events with anonymized records."""
+    event_id, site_id, event_time = raw.get("event_id"), raw.get("site_id"), raw.get("event_time")
+    if not (isinstance(event_id, str) and isinstance(site_id, str)):
+        return None
+    if type(event_time) is not int or (day := day_of(event_time)) is None:
+        return None
+    return p.event(event_id, site_id, day)

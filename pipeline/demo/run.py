@@ -126,7 +126,7 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
         _error(console, exc)
         return 1
 
-    recent = RecentEvents()
+    recent = RecentEvents.for_keys(env["ANONYMIZER_KEYS"])
     gen = GeneratorThread(settings, recent, rate=opts.rate, garbage=opts.garbage, seed=opts.seed)
     sampler = Sampler(settings, recent)
     stack.callback(sampler.stop)

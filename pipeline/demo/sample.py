@@ -1,4 +1,5 @@
-"""A sample anonymized record beside the raw event it came from (same event_id)."""
+"""A sample anonymized record beside the raw event it came from (paired by the event_id
+pseudonym, which the demo can compute because it holds the demo key)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import io
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import fastavro
@@ -15,32 +18,45 @@ from confluent_kafka import OFFSET_END, Consumer, TopicPartition
 
 from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.codec.single_object import split
+from pipeline.core.keys import KeyRing
+from pipeline.core.pseudonyms import Pseudonymizer, output_event_id
 from pipeline.kafka.config import KafkaSettings
 from pipeline.traffic import GeneratedEvent
 
-_ID_PREFIX = b'{"event_id":"'
-
 
 class RecentEvents:
-    """The most recent valid generated events by event_id (bounded; thread-safe)."""
+    """The most recent valid generated events by the `event_id` their records will carry
+    (bounded; thread-safe). `output_id` maps a decoded raw event to that id."""
 
-    def __init__(self, capacity: int = 50_000) -> None:
+    def __init__(
+        self, output_id: Callable[[dict[str, Any]], str | None], capacity: int = 50_000
+    ) -> None:
+        self.output_id = output_id
         self.capacity = capacity
         self._events: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
+    @classmethod
+    def for_keys(cls, keys: str, capacity: int = 50_000) -> RecentEvents:
+        """Paired under the active key of the key ring `keys` (the worker's)."""
+        pseudonyms = Pseudonymizer(KeyRing.parse(keys).active)
+        return cls(partial(output_event_id, pseudonyms), capacity)
+
     def remember(self, event: GeneratedEvent) -> None:
-        """Keep a valid event (its id is at a fixed place in the generator's JSON)."""
-        payload = event.payload
-        if event.garbage is not None or not payload.startswith(_ID_PREFIX):
+        """Keep a valid event under the id its anonymized record will have."""
+        if event.garbage is not None:
             return
-        event_id = payload[13:49].decode("ascii", "replace")
+        doc = orjson.loads(event.payload)
+        key = self.output_id(doc) if isinstance(doc, dict) else None
+        if key is None:
+            return
         with self._lock:
-            self._events[event_id] = payload
+            self._events[key] = event.payload
             if len(self._events) > self.capacity:
                 self._events.popitem(last=False)
 
     def get(self, event_id: str) -> bytes | None:
+        """The raw event whose record carries `event_id`."""
         with self._lock:
             return self._events.get(event_id)
 

@@ -164,9 +164,16 @@ def test_every_hop_is_own_not_only_the_resolved_client() -> None:
 def test_an_address_as_a_url_host_stays_a_valid_url(engine: Engine) -> None:
     url = "http://0xc6336417:8080/a?utm_source=198.51.100.23"
     event = _forgotten(valid_event(ip="198.51.100.23", url=url))
-    assert event.url == "http://ip:8080/a?utm_source=[ip]"
+    # A host that is wholly the address is left to the URL scrubber, which makes it [ip].
+    assert event.url == "http://198.51.100.23:8080/a?utm_source=[ip]"
     out = engine.process([dumps(valid_event(ip="198.51.100.23", url=url))])
     assert len(out.records) == 1, out.rejects
+    assert engine.as_dict(out.records[0])["url"] == "http://[ip]:8080/a?utm_source=[ip]"
+    # Part of a host name: replaced by a label, so the URL stays valid.
+    named = "https://ec2-198-51-100-23.compute.example.com/a"
+    assert _forgotten(valid_event(ip="198.51.100.23", url=named)).url == (
+        "https://ec2-ip.compute.example.com/a"
+    )
 
 
 def test_text_without_own_forms_is_not_rewritten() -> None:

@@ -82,7 +82,9 @@ def test_demo_runs_end_to_end_and_cleans_up() -> None:
     anon_line = re.search(r"^sample anonymized record: +(\{.*\})$", out, re.M)
     assert raw_line and anon_line, out
     raw, anon = orjson.loads(raw_line.group(1)), orjson.loads(anon_line.group(1))
-    assert raw["event_id"] == anon["event_id"]
+    # Paired by the event_id pseudonym: same event, and no bit of the collector's id passes.
+    assert (raw["site_id"], raw["event_type"]) == (anon["site_id"], anon["event_type"])
+    assert anon["event_id"] != raw["event_id"] and raw["event_id"] not in anon_line.group(1)
     for personal in ("ip", "visitor_cookie", "session_id", "attributes", "forwarded_for"):
         assert personal not in anon
     for raw_value in (raw["ip"], raw["visitor_cookie"], raw["session_id"]):

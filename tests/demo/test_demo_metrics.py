@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import math
 
 import orjson
 import pytest
 
+from pipeline.core import Engine
+from pipeline.core.keys import KeyRing
 from pipeline.demo.metrics import LATENCY, PRODUCED, REJECTED, Window, parse, quantile
 from pipeline.demo.sample import RecentEvents
 from pipeline.traffic import TrafficGenerator
@@ -82,13 +85,17 @@ def test_window_needs_two_scrapes() -> None:
 
 
 def test_recent_events_keeps_valid_events_by_id_bounded() -> None:
-    recent = RecentEvents(capacity=100)
+    keys = "demo:" + base64.b64encode(bytes(range(32))).decode()
+    recent = RecentEvents.for_keys(keys, capacity=100)
     events = list(TrafficGenerator(1, garbage=0.2).events(500))
     for e in events:
         recent.remember(e)
     valid = [e for e in events if e.garbage is None]
-    newest = orjson.loads(valid[-1].payload)
+    # Paired by the pseudonym the worker's record carries, which the engine computes too.
+    engine = Engine(KeyRing.parse(keys))
+    newest = engine.as_dict(engine.process([valid[-1].payload]).records[0])
+    assert newest["event_id"] != orjson.loads(valid[-1].payload)["event_id"]
     assert recent.get(newest["event_id"]) == valid[-1].payload
-    oldest = orjson.loads(valid[0].payload)
+    oldest = engine.as_dict(engine.process([valid[0].payload]).records[0])
     assert recent.get(oldest["event_id"]) is None
     assert len(recent._events) == 100

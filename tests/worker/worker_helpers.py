@@ -26,6 +26,8 @@ import psutil
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
+from pipeline.core.keys import KeyRing
+from pipeline.core.pseudonyms import Pseudonymizer, output_event_id
 from pipeline.kafka.config import KafkaSettings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,13 +80,16 @@ def produce_raw(settings: KafkaSettings, payloads: Iterable[bytes | None], raw: 
     return raw
 
 
+_PSEUDONYMS = Pseudonymizer(KeyRing.parse(KEYS).active)
+
+
 def event_id(payload: bytes | None) -> str | None:
+    """The `event_id` the worker's record of this raw payload carries (a keyed pseudonym)."""
     try:
         doc = orjson.loads(payload or b"")
     except orjson.JSONDecodeError:
         return None
-    value = doc.get("event_id") if isinstance(doc, dict) else None
-    return value if isinstance(value, str) else None
+    return output_event_id(_PSEUDONYMS, doc) if isinstance(doc, dict) else None
 
 
 def worker_env(settings: KafkaSettings, **extra: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ _PAIR = re.compile(
     rf"(?P<lon>{_DEGREES})(?![\d.]\d)"
 )
 _FRACTION = re.compile(r"\.\d{3}")
-_LABEL_HINT = re.compile(r"(?i)\b(?:lat|lng|lon)|北緯|南緯|東経|西経")
+_LABEL_HINTS = ("lat", "lng", "lon", "LAT", "LNG", "LON", "Lat", "Lng", "Lon", "緯", "経")
 _LABELLED = re.compile(
     r"(?i)(?:\b(?P<key>lat|latitude|lng|lon|long|longitude)\s*[=:]\s*|(?P<ja>北緯|南緯|東経|西経)\s*)"
     r"(?P<value>[+-]?\d{1,3}\.\d{2,})"
@@ -109,7 +109,7 @@ def _runs(text: str, versions: bool) -> list[Finding]:
     return found
 
 
-def _coordinates(text: str) -> list[Finding]:
+def _coordinates(text: str, labelled: bool) -> list[Finding]:
     """Latitude/longitude pairs (`34.702485,135.495951`) and labelled values (`lat=34.70`)."""
     found = []
     for match in _PAIR.finditer(text):
@@ -119,7 +119,7 @@ def _coordinates(text: str) -> list[Finding]:
             continue  # space-separated: only with 4 or more fractional digits each
         if abs(float(lat)) <= 90 and abs(float(lon)) <= 180:
             found.append(Finding(Kind.GEO, match.start(), match.end()))
-    if _LABEL_HINT.search(text):
+    if labelled:
         for match in _LABELLED.finditer(text):
             key = match.group("key") or match.group("ja")
             limit = 90 if key.lower().startswith("lat") or key.endswith("緯") else 180
@@ -131,6 +131,7 @@ def _coordinates(text: str) -> list[Finding]:
 def find_numbers(text: str, *, versions: bool = False) -> list[Finding]:
     """Phone numbers, card numbers, My Numbers and long digit runs in normalized `text`."""
     found = [*_phones(text), *_grouped(text), *_runs(text, versions)]
-    if _FRACTION.search(text) or _LABEL_HINT.search(text):
-        found += _coordinates(text)
+    labelled = any(hint in text for hint in _LABEL_HINTS)
+    if labelled or _FRACTION.search(text):
+        found += _coordinates(text, labelled)
     return found

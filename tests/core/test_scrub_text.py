@@ -1,0 +1,63 @@
+"""scrub_text: the benign corpus comes out unchanged; the cut is made after scrubbing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from benign_corpus import BENIGN_PATHS, BENIGN_TEXT, USER_AGENTS
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.core.detect import MARKERS, Finding, Kind, find
+from pipeline.core.normalize import normalize_text
+from pipeline.core.scrub_text import EMAIL, IP, TOKEN, scrub_text
+
+# --- benign text ---------------------------------------------------------------------------------
+
+
+def test_the_benign_corpus_comes_out_unchanged(capsys: pytest.CaptureFixture[str]) -> None:
+    changed = []
+    for text in BENIGN_TEXT:
+        out = scrub_text(text, 4096, versions=text in USER_AGENTS)
+        if out != normalize_text(text):
+            changed.append((text, out))
+    changed += [(p, scrub_text(p, 4096)) for p in BENIGN_PATHS if scrub_text(p, 4096) != p]
+    total = len(BENIGN_TEXT) + len(BENIGN_PATHS)
+    with capsys.disabled():
+        print(f"\nbenign corpus: {len(changed)} of {total} changed ({len(changed) / total:.2%})")
+    assert len(BENIGN_TEXT) >= 300
+    assert changed == []
+
+
+# --- the cut -------------------------------------------------------------------------------------
+
+
+def test_an_address_straddling_the_cut_leaves_nothing() -> None:
+    text = "x" * 30 + " hanako.yamada@example.jp"
+    for limit in range(1, 60):
+        out = scrub_text(text, limit)
+        assert len(out) <= limit
+        assert "hanako" not in out and "yamada" not in out
+
+
+@given(st.integers(1, 40), st.sampled_from(sorted(MARKERS.values())))
+def test_the_cut_never_splits_a_marker(limit: int, marker: str) -> None:
+    samples = {
+        "[email]": "a@b.jp",
+        "[ip]": "192.0.2.1",
+        "[phone]": "03-1234-5678",
+        "[card]": "4111111111111111",
+        "[id]": "12345678",
+        "[token]": "a3f9c2e17b4d8e6f",
+        "[geo]": "34.702485,135.495951",
+    }
+    out = scrub_text(f"abc {samples[marker]} {samples[marker]}", limit)
+    assert len(out) <= limit
+    assert not re.search(r"\[[a-z]*\Z", out), out
+
+
+def test_api() -> None:
+    assert (EMAIL, IP, TOKEN) == ("[email]", "[ip]", "[token]")
+    assert find("call 03-1234-5678 now") == [Finding(Kind.PHONE, 5, 17)]
+    assert find("") == []

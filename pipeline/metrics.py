@@ -2,15 +2,15 @@
 
 Every worker (confluent-kafka today, others later) creates one `WorkerMetrics`, which owns its
 own `CollectorRegistry`, and serves it with `serve(port)`. Label values are bounded: reasons come
-from the closed `Reason` set, fields from the policy's drop list (any other key is
-`unknown_key`, never its name), steps from the engine, partitions from the input topic.
+from the closed `Reason` set, fields from the policy's drop and known-junk lists and the URL
+scrubber's fixed labels (any other key is `unknown_key`, never its name), steps from the engine, partitions from the input topic.
 
 | metric | type | labels | meaning |
 |---|---|---|---|
 | `anonymizer_events_consumed_total` | counter | | raw records read from the input topic (null values included; redone batches count again) |
 | `anonymizer_events_produced_total` | counter | | anonymized records committed to the output topic |
 | `anonymizer_events_rejected_total` | counter | `reason` | dead letters committed, by `Reason` |
-| `anonymizer_fields_dropped_total` | counter | `field` | input fields dropped by policy (`field` = a drop field, or `unknown_key`) |
+| `anonymizer_fields_dropped_total` | counter | `field` | input fields dropped by policy (`field` = a drop field, a key the policy lists as known junk, a URL part: `url.query_name`, `url.query_param`, `referrer.scheme`, `referrer.invalid`; any other key is `unknown_key`) |
 | `anonymizer_batch_size` | histogram | | records per committed batch (buckets 1..5000) |
 | `anonymizer_step_duration_seconds` | histogram | `step` | engine time per step per batch (sub-ms buckets) |
 | `anonymizer_end_to_end_latency_seconds` | histogram | `clock` | commit time minus `event_time` (the event's own clock) or `record_time` (the Kafka record timestamp); 5 ms .. 10 min |
@@ -38,9 +38,11 @@ from prometheus_client.metrics_core import HistogramMetricFamily, Metric
 from pipeline.core.engine import BatchResult, Engine
 from pipeline.core.policy import Action
 from pipeline.core.reasons import Reason
+from pipeline.core.scrub_url import QUERY_NAME, QUERY_PARAM, REFERRER_INVALID, REFERRER_SCHEME
 
 PREFIX = "anonymizer"
 UNKNOWN_KEY = "unknown_key"
+URL_DROP_LABELS = (QUERY_NAME, QUERY_PARAM, REFERRER_SCHEME, REFERRER_INVALID)
 CLOCKS = ("event_time", "record_time")
 BATCH_BUCKETS = (1, 10, 50, 100, 250, 500, 1000, 2000, 3000, 5000)
 STEP_BUCKETS = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.5)
@@ -175,7 +177,13 @@ class WorkerMetrics:
         self.info = Info(f"{PREFIX}_worker", "What this worker runs.", registry=r)
         self._lag_partitions: set[str] = set()
 
-        self.drop_fields = frozenset(rule.name for rule in engine.policy.with_action(Action.DROP))
+        self.drop_fields = frozenset(
+            (
+                *(rule.name for rule in engine.policy.with_action(Action.DROP)),
+                *engine.policy.known_unknown_keys,
+                *URL_DROP_LABELS,
+            )
+        )
         for reason in Reason:
             self.rejected.labels(reason.value)
         for name in (*sorted(self.drop_fields), UNKNOWN_KEY):

@@ -26,7 +26,10 @@ def _limits(rule: FieldRule) -> str:
     if rule.choices:
         parts.append("one of " + ", ".join(f"`{c}`" for c in rule.choices))
     if rule.format == "url":
-        parts.append("URL reduced (" + ("/".join(rule.schemes) or "any scheme") + ")")
+        if rule.schemes:  # required: a URL of another scheme rejects the event
+            parts.append("URL reduced (" + "/".join(rule.schemes) + ", else rejected)")
+        else:
+            parts.append("URL reduced (http/https; any other scheme becomes null)")
     if rule.bucket == DAY_MS and rule.name.endswith("_time"):
         parts.append("to its UTC day (00:00 UTC)")
     elif rule.bucket:

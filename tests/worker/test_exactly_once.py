@@ -41,6 +41,8 @@ def test_sigkill_mid_run_then_restart_loses_and_doubles_nothing(workers, kafka_t
         wait_until(lambda: committed_total(kafka_topics) >= 2_000, 60, "a first commits",
                    interval=0.02, check=first._check_alive)  # fmt: skip
         first.kill()
+        # -1 while the group coordinator answers with a retriable error: ask again
+        wait_until(lambda: committed_total(kafka_topics) >= 0, 30, "committed offsets readable")
         done_at_kill = committed_total(kafka_topics)
     finally:
         producer.join()

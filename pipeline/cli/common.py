@@ -36,7 +36,12 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="policy file (default: $ANONYMIZER_POLICY, else the packaged web-events.v1.toml)",
     )
-    group.add_argument(
+    add_keys_file(group)
+
+
+def add_keys_file(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """`--keys-file PATH`: the key ring from a file instead of $ANONYMIZER_KEYS."""
+    parser.add_argument(
         "--keys-file",
         type=Path,
         metavar="PATH",

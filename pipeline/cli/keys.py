@@ -9,6 +9,7 @@ import os
 import sys
 from datetime import UTC, datetime
 
+from pipeline.cli.common import add_kafka_options, add_keys_file, kafka_settings, read_keys_file
 from pipeline.core.keys import MIN_KEY_BYTES, KeyRing
 
 
@@ -43,6 +44,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Validate $ANONYMIZER_KEYS; print each key's id and fingerprint, never the key.",
     )
     check.set_defaults(func=check_keys)
+    status = actions.add_parser(
+        "status",
+        help="master keys and the day secrets held in Kafka: which days, until when",
+        description="List the master keys (ids and fingerprints) and the day secrets of the "
+        "day-secret topic: each day, the master key it is wrapped under, when it will be "
+        "destroyed, and the live days that have none yet. No secret is ever printed. Exit 1 "
+        "when a destruction is overdue.",
+    )
+    add_keys_file(status)
+    add_kafka_options(status)
+    status.set_defaults(func=status_keys)
     rotate = actions.add_parser(
         "rotate",
         help="print a new ring: a new active key, then the current ones",
@@ -91,3 +103,38 @@ def rotate_keys(args: argparse.Namespace) -> int:
     KeyRing.parse(new_ring)
     print(new_ring)
     return 0
+
+
+def _utc(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def status_keys(args: argparse.Namespace) -> int:
+    from pipeline.secrets.days import expired
+    from pipeline.secrets.store import DaySecretStore
+
+    ring = KeyRing.parse(read_keys_file(args) or os.environ.get("ANONYMIZER_KEYS"))
+    settings = kafka_settings(args)
+    print("master keys:")
+    for position, key in enumerate(ring.keys):
+        role = "active" if position == 0 else "previous"
+        print(f"  {key.key_id}\t{role}\tfingerprint {fingerprint(key.secret)}")
+    store = DaySecretStore(settings, ring)
+    try:
+        rows, now = store.status(), store.now_ms()
+    finally:
+        store.close()
+    window = settings.replay_window_hours
+    print(f"day secrets in {settings.day_secrets_topic} (window {window} h):")
+    overdue = 0
+    for row in rows:
+        if row.key_id is None:
+            state = "MISSING (made by the first worker that needs it)"
+        elif expired(row.day, now, settings.replay_window_ms):
+            state, overdue = "OVERDUE: destruction pending", overdue + 1
+        else:
+            state = f"wrapped under {row.key_id}"
+        print(f"  {row.label}\t{state}\tdestroyed at {_utc(row.destroy_at_ms)}")
+    if not rows:
+        print("  (none)")
+    return 1 if overdue else 0

@@ -145,3 +145,32 @@ def test_a_day_leaving_the_window_is_destroyed_in_the_store_and_on_disk(
     assert secret not in on_disk
     store.close()
     fresh.close()
+
+
+def test_keys_status_lists_days_never_secrets_and_flags_overdue_destruction(
+    secrets_topic, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli.main import main
+
+    monkeypatch.setenv("ANONYMIZER_KEYS", "m1:" + base64.b64encode(bytes(range(32))).decode())
+    monkeypatch.setenv("ANONYMIZER_BOOTSTRAP_SERVERS", secrets_topic.bootstrap_servers)
+    monkeypatch.setenv("ANONYMIZER_DAY_SECRETS_TOPIC", secrets_topic.day_secrets_topic)
+    now = time.time() * 1000
+    store = _store(secrets_topic, Clock(int(now)))
+    today = day_of(int(now))
+    secret = store.secret(today)
+    assert main(["keys", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "m1\tactive" in out
+    label = time.strftime("%Y-%m-%d", time.gmtime(today * 86_400))
+    assert f"{label}\twrapped under m1" in out
+    assert "MISSING" in out  # the other live days have none yet
+    assert base64.b64encode(secret).decode() not in out and secret.hex() not in out
+
+    # A worker that ran ten days ago and died: its day was never destroyed.
+    old = _store(secrets_topic, Clock(int(now) - 10 * DAY_MS))
+    old.secret(today - 10)
+    old.close()
+    assert main(["keys", "status"]) == 1
+    assert "OVERDUE: destruction pending" in capsys.readouterr().out
+    store.close()

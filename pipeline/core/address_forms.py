@@ -146,6 +146,17 @@ def _v6(run: str) -> tuple[int, int, frozenset[int]] | None:
     return None
 
 
+def may_have_forms(text: str) -> bool:
+    """False proves `find_forms(text)` (not `small`) finds nothing: `find_forms`'s own gates."""
+    return bool(
+        _MAY_DOT.search(text)
+        or "0x" in text
+        or "0X" in text
+        or (("-" in text or "_" in text) and _MAY_DASH.search(text))
+        or text.count(":") >= 2
+    )
+
+
 def find_forms(text: str, small: bool = False) -> tuple[Form, ...]:
     """Every span of `text` that is a textual form of some address, with what it denotes; lone
     numbers below `SMALLEST` only when `small` (the only forms of 0.0.0.0/8 they can be)."""
@@ -198,7 +209,12 @@ def cut(
         if start > at and text[start - 1] == "[" and text[end : end + 1] == "]":
             start, end = start - 1, end + 1
         in_host = host is not None and start < host[1] and end > host[0]
-        if in_host and host is not None and start <= host[0] and text[end:host[1]][:1] in ("", ":"):
+        if (
+            in_host
+            and host is not None
+            and start <= host[0]
+            and text[end : host[1]][:1] in ("", ":")
+        ):
             continue  # the whole host is the address: the URL scrubber makes any such host [ip]
         replacement = host_marker if in_host else marker
         out.append(text[at:start])

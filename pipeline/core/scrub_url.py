@@ -19,6 +19,9 @@ from functools import lru_cache
 from pipeline.core.detect import MARKERS, Kind
 from pipeline.core.url_classify import scrub_part, scrub_segments
 from pipeline.core.url_parts import (
+    CACHED_PART,
+    PART_CACHE,
+    Pairs,
     encode_segment,
     normalize_url,
     render_query,
@@ -65,6 +68,7 @@ class UrlScrubber:
         self._allow = _globs(allowlist)
         self._deny = _globs(denylist)
         self._keep_param = lru_cache(maxsize=4096)(self._match_param)
+        self._cached_query = lru_cache(maxsize=PART_CACHE)(self._scrub_query)
 
     def _match_param(self, name: str) -> bool:
         lowered = name.lower()
@@ -95,16 +99,32 @@ class UrlScrubber:
         if parts is None or parts.host is None:
             return None, (REFERRER_INVALID,)
         host = _IP if parts.host.address else scrub_part(parts.host.text)
-        segments = scrub_segments(tuple(s.partition(";")[0] for s in parts.segments))
-        path = "/".join(encode_segment(s) for s in segments)
+        # Paths and queries repeat far more than whole URLs: each is scrubbed once (if short).
+        small = parts.path_text is not None and len(parts.path_text) <= CACHED_PART
+        path = (_cached_path if small else _scrub_path)(parts.segments)
+        small = parts.query_text is not None and len(parts.query_text) <= CACHED_PART
+        query, dropped = (self._cached_query if small else self._scrub_query)(parts.query)
+        out = f"{parts.scheme}://{host}{parts.port}/{path}{query}"
+        return cut(out, max_length), dropped
+
+    def _scrub_query(self, pairs: Pairs) -> tuple[str, Counts]:
+        """The kept parameters (values scrubbed), rendered, and the labels of those dropped."""
         kept: list[tuple[str, str | None]] = []
         dropped: list[str] = []
-        for name, value in parts.query:
+        for name, value in pairs:
             if not _CLEAN_NAME.fullmatch(name):
                 dropped.append(QUERY_NAME)
             elif not self._keep_param(name):
                 dropped.append(QUERY_PARAM)
             else:
                 kept.append((name, None if value is None else scrub_part(value)))
-        out = f"{parts.scheme}://{host}{parts.port}/{path}{render_query(kept)}"
-        return cut(out, max_length), tuple(dropped)
+        return render_query(kept), tuple(dropped)
+
+
+def _scrub_path(segments: tuple[str, ...]) -> str:
+    """Decoded path segments scrubbed (path parameters cut) and rendered."""
+    scrubbed = scrub_segments(tuple(s.partition(";")[0] for s in segments))
+    return "/".join(encode_segment(s) for s in scrubbed)
+
+
+_cached_path = lru_cache(maxsize=PART_CACHE)(_scrub_path)

@@ -18,6 +18,9 @@ from pipeline.core.normalize import normalize_text
 from pipeline.core.url_host import Host, parse_host, parse_port
 
 MAX_ROUNDS = 6
+# Parts (authority, path, query) are decoded once per distinct text; longer ones each time.
+PART_CACHE = 8192
+CACHED_PART = 2048
 OPAQUE = "[token]"
 # Schemes whose URLs always have a host; `\` is `/` in them and extra slashes are ignored.
 SPECIAL = frozenset({"http", "https", "ws", "wss", "ftp"})
@@ -44,6 +47,9 @@ class Url:
     port: str
     segments: tuple[str, ...]
     query: tuple[tuple[str, str | None], ...]
+    # The path and query as `render` writes them, when already known (from the parts' caches).
+    path_text: str | None = None
+    query_text: str | None = None
 
 
 def _bytes_text(match: re.Match[str]) -> str:
@@ -100,7 +106,10 @@ def _clean(url: str) -> str:
     text = url.strip(_EDGES)
     if "\t" in text or "\n" in text or "\r" in text:
         text = text.translate(_TABS)
-    return _REFERENCE.sub(_reference, text) if "&" in text else text
+    # A reference is `&#...` or `&name;`: a query's plain `&`s need no regex pass.
+    if "&" in text and ("&#" in text or ";" in text):
+        return _REFERENCE.sub(_reference, text)
+    return text
 
 
 def scheme_of(url: str) -> str | None:
@@ -110,7 +119,10 @@ def scheme_of(url: str) -> str | None:
 
 
 def split_url(url: str) -> Url | None:
-    """The parts of absolute URL `url`, or None when it is not one (or its host is invalid)."""
+    """The parts of absolute URL `url`, or None when it is not one (or its host is invalid).
+
+    The authority, the path and the query are each decoded through a bounded cache of their
+    own: page URLs are nearly all distinct (unique query values), their parts are not."""
     text = _clean(url)
     match = _SCHEME.match(text)
     if match is None:
@@ -118,18 +130,39 @@ def split_url(url: str) -> Url | None:
     scheme = match.group(1).lower()
     rest = text[match.end() :].partition("#")[0]
     if scheme in SPECIAL:
-        rest = rest.replace("\\", "/").lstrip("/")
+        if "\\" in rest:
+            rest = rest.replace("\\", "/")
+        rest = rest.lstrip("/")
     elif rest.startswith("//"):
         rest = rest[2:]
     else:
         body, _, query = rest.partition("?")
-        return Url(scheme, None, "", (decode(body),), _query(query))
+        return Url(scheme, None, "", (decode(body),), _query(query)[0])
     cut = len(rest)
     for stop in "/?":
         at = rest.find(stop)
         if 0 <= at < cut:
             cut = at
     authority, remainder = rest[:cut], rest[cut:]
+    where = _authority(authority, scheme) if len(authority) <= CACHED_PART else None
+    if where is None:
+        where = _parse_authority(authority, scheme)
+        if where is None:
+            return None
+    elif where is _INVALID:
+        return None
+    host, port = where
+    path, _, query = remainder.partition("?")
+    if not path:
+        segments, path_text = _ROOT
+    else:
+        segments, path_text = _path(path) if len(path) <= CACHED_PART else _split_path(path)
+    pairs, query_text = _query(query)
+    return Url(scheme, host, port, segments, pairs, path_text, query_text)
+
+
+def _parse_authority(authority: str, scheme: str) -> tuple[Host, str] | None:
+    """The host and canonical port of a special URL's authority, or None when invalid."""
     hostport = authority.rpartition("@")[2]
     if hostport.startswith("["):
         end = hostport.find("]") + 1
@@ -146,18 +179,47 @@ def split_url(url: str) -> Url | None:
         port = parse_port(port_text[1:], scheme)
     except ValueError:
         return None
-    path, _, query = remainder.partition("?")
-    segments = tuple(decode(s) for s in path[1:].split("/")) if path else ("",)
-    return Url(scheme, host, port, segments, _query(query))
+    return host, port
 
 
-def _query(query: str) -> tuple[tuple[str, str | None], ...]:
+_INVALID: tuple[Host, str] = (Host("", False), "")  # an invalid authority, as cached
+
+
+@lru_cache(maxsize=PART_CACHE)
+def _authority(authority: str, scheme: str) -> tuple[Host, str]:
+    return _parse_authority(authority, scheme) or _INVALID
+
+
+Pairs = tuple[tuple[str, str | None], ...]
+_ROOT: tuple[tuple[str, ...], str] = (("",), "")
+
+
+def _split_path(path: str) -> tuple[tuple[str, ...], str]:
+    """A path's decoded segments and their rendered text."""
+    segments = tuple(decode(s) for s in path[1:].split("/"))
+    return segments, "/".join(encode_segment(s) for s in segments)
+
+
+_path = lru_cache(maxsize=PART_CACHE)(_split_path)
+
+
+def _query(query: str) -> tuple[Pairs, str]:
+    """A query's decoded pairs and their rendered text."""
+    if not query:
+        return (), ""
+    return _cached_query(query) if len(query) <= CACHED_PART else _split_query(query)
+
+
+def _split_query(query: str) -> tuple[Pairs, str]:
     pairs: list[tuple[str, str | None]] = []
     for param in query.split("&"):
         if param:
             name, sep, value = param.partition("=")
             pairs.append((decode(name), decode(value) if sep else None))
-    return tuple(pairs)
+    return tuple(pairs), render_query(pairs)
+
+
+_cached_query = lru_cache(maxsize=PART_CACHE)(_split_query)
 
 
 def render_query(pairs: tuple[tuple[str, str | None], ...] | list[tuple[str, str | None]]) -> str:
@@ -171,10 +233,15 @@ def render_query(pairs: tuple[tuple[str, str | None], ...] | list[tuple[str, str
 
 def render(url: Url) -> str:
     """The URL's normalized text."""
+    query = url.query_text
+    if query is None:
+        query = render_query(url.query)
     if url.host is None:
-        return f"{url.scheme}:{_OPAQUE_RE.sub(_escape, url.segments[0])}{render_query(url.query)}"
-    path = "/".join(encode_segment(s) for s in url.segments)
-    return f"{url.scheme}://{url.host.text}{url.port}/{path}{render_query(url.query)}"
+        return f"{url.scheme}:{_OPAQUE_RE.sub(_escape, url.segments[0])}{query}"
+    path = url.path_text
+    if path is None:
+        path = "/".join(encode_segment(s) for s in url.segments)
+    return f"{url.scheme}://{url.host.text}{url.port}/{path}{query}"
 
 
 @lru_cache(maxsize=8192)

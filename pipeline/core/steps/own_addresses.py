@@ -20,6 +20,7 @@ from pipeline.core.address_forms import (
     cut,
     denoted,
     find_forms,
+    may_have_forms,
 )
 from pipeline.core.client_ip import parse_ip
 from pipeline.core.normalize import normalize_text
@@ -63,13 +64,40 @@ _cached_text_view = lru_cache(maxsize=CACHE_SIZE)(_text_view)
 _cached_url_view = lru_cache(maxsize=CACHE_SIZE)(_url_view)
 
 
+def plainly_free(text: str) -> bool:
+    """True proves that neither `text`'s URL view nor its text view holds a form of an address
+    of 1.0.0.0 or above, without normalizing it: plain ASCII without `%`, `\\`, a character
+    reference (`&#`, or `&` with `;`) or a line break is its own view in all that forms are made
+    of (digits, dots, dashes, colons, `0x`). A URL's view only lower-cases the scheme and host,
+    drops userinfo, fragment and a default port, and escapes spaces, control characters and
+    `=` (blanked for the scan: none of them is part of a form). The one rewrite that makes a
+    form, an address host written another way (`3325256824`, `0xc6.0x33.0x64.0x18`, `[::1]`),
+    is itself a form in the text, found by the same gates."""
+    return (
+        text.isascii()
+        and "%" not in text
+        and "\\" not in text
+        and "\n" not in text
+        and "\r" not in text
+        and "\t" not in text
+        and not ("&" in text and ("#" in text or ";" in text))
+        and not may_have_forms(text)
+    )
+
+
 def text_view(text: str) -> View | None:
-    """The normalized view of free text, if it holds any address form (cached unless long)."""
+    """The normalized view of free text, if it holds any address form (cached unless long);
+    None too when it is `plainly_free` (it may hold forms of 0.0.0.0/8: see `_small_view`)."""
+    if plainly_free(text):
+        return None
     return _cached_text_view(text) if len(text) <= CACHED_LENGTH else _text_view(text)
 
 
 def url_view(text: str) -> View | None:
-    """The normalized view of a URL (free text if it is none), if it holds any address form."""
+    """The normalized view of a URL (free text if it is none), if it holds any address form;
+    None too when it is `plainly_free`."""
+    if plainly_free(text):
+        return None
     return _cached_url_view(text) if len(text) <= CACHED_LENGTH else _url_view(text)
 
 

@@ -18,6 +18,7 @@ import re
 
 from pipeline.core.detect_email import find_emails
 from pipeline.core.detect_ip import find_ips
+from pipeline.core.detect_keys import could_have_key, find_keyed
 from pipeline.core.detect_kinds import MARKERS, Finding, Kind
 from pipeline.core.detect_numbers import find_numbers
 from pipeline.core.detect_tokens import find_tokens
@@ -26,7 +27,7 @@ __all__ = ["MARKERS", "Finding", "Kind", "find", "redact"]
 
 _SEVEN_DIGITS = re.compile(r"(?:\D*\d){7}")  # with .match: linear, \D and \d are disjoint
 _TOKEN_HINT = re.compile(r"[A-Za-z0-9_+/-]{16}")
-_OBFUSCATION = ("at", "AT", "At", "★", "☆", "アット", "あっと")
+_OBFUSCATION = ("at", "AT", "At", "aT", "★", "☆", "アット", "あっと")
 
 
 def _could_have_email(text: str) -> bool:
@@ -68,6 +69,8 @@ def find(text: str, *, versions: bool = False) -> list[Finding]:
         findings += find_ips(text, versions=versions)
     if _could_have_number(text):
         findings += find_numbers(text, versions=versions)
+    if could_have_key(text):
+        findings += find_keyed(text)
     if len(text) >= 16 and _TOKEN_HINT.search(text):
         findings += find_tokens(text)
     if len(findings) > 1:

@@ -18,9 +18,14 @@ _QUOTED = re.compile(r'"[^"\n]{1,64}"\Z')
 _SPACES = " \t"
 # Obfuscated: `name (at) example (dot) jp`, `name [at] example.jp`, `name★example.jp`, and
 # `name at example dot jp` (plain words only when the domain is written with `dot` too).
-_BR_AT = r"\s*(?:[(\[{<]\s*(?:at|アット(?:マーク)?|あっと)\s*[)\]}>]|[★☆]|アットマーク|あっと)\s*"
-_BR_DOT = r"(?:\s*[(\[{<]\s*(?:dot|ドット)\s*[)\]}>]\s*|\s+dot\s+|\.)"
-_LOCAL = r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
+_BR_AT = (
+    r"\s*(?:[(\[{<]\s*(?:at|@|アット(?:マーク)?|あっと)\s*[)\]}>]|[★☆@]|アットマーク|あっと)\s*"
+)
+_DOT_WORD = r"\s*[(\[{<]\s*(?:dot|ドット|period|\.)\s*[)\]}>]\s*|\s+dot\s+"
+_BR_DOT = rf"(?:{_DOT_WORD}|\.)"
+# A local part joined by written dots is one: `taro(dot)yamada`, `taro dot yamada`.
+_ATOM = r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
+_LOCAL = rf"(?<![A-Za-z0-9]){_ATOM}(?:(?:{_DOT_WORD}){_ATOM}){{0,8}}"
 _LABEL = r"[A-Za-z0-9][A-Za-z0-9-]{0,62}"
 _OBFUSCATED = re.compile(
     rf"(?i){_LOCAL}(?:{_BR_AT}{_LABEL}(?:{_BR_DOT}{_LABEL})+"
@@ -35,7 +40,9 @@ _MAIL_HOSTS = (
     r"|softbank\.ne\.jp)"
 )
 _AT_WORD = re.compile(rf"(?i){_LOCAL}\s+(?:at\s+|@){_MAIL_HOSTS}(?![A-Za-z0-9-])")
-_HINT = re.compile(r"(?i)[(\[{<]\s*(?:at|アット|あっと)|[★☆]|アットマーク|あっと|\sdot\s")
+_HINT = re.compile(
+    r"(?i)[(\[{<]\s*(?:at|@|dot|period|\.|アット|ドット|あっと)|[★☆]|アットマーク|あっと|\sdot\s"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -70,8 +77,11 @@ def _right(text: str, at: int) -> int:
         start += 1
     ascii_only = start < len(text) and text[start].isascii()
     right = start
-    while right < len(text) and not _stops(text[right]):
-        if ascii_only and not text[right].isascii():
+    while right < len(text):
+        char = text[right]
+        if char == "。" and right + 1 < len(text) and text[right + 1].isascii():
+            char = "."  # `example。jp`: an ideographic full stop written for the dot
+        if _stops(char) or (ascii_only and not char.isascii()):
             break
         right += 1
     while right > start and text[right - 1] in ".-":
@@ -98,7 +108,7 @@ def _plain(text: str) -> list[Finding]:
     at = text.find("@")
     while at >= 0:
         left, right = _left(text, at, floor), _right(text, at)
-        domain = text[at + 1 : right].strip()
+        domain = text[at + 1 : right].strip().replace("。", ".")
         local = text[left:at].strip()
         before = at > 0 and text[at - 1] in _SPACES
         after = at + 1 < len(text) and text[at + 1] in _SPACES
@@ -114,9 +124,67 @@ def _plain(text: str) -> list[Finding]:
     return found
 
 
+# Spaced out: `u s e r @ e x a m p l e . c o m`, `taro . yamada @ example . jp`.
+_SPACED_AT = re.compile(r"@|[(\[{<]\s*(?:at|@)\s*[)\]}>]", re.IGNORECASE)
+_DOT_TOKEN = re.compile(r"[(\[{<]\s*(?:dot|\.)\s*[)\]}>]", re.IGNORECASE)
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_DOMAIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+_SPACED_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def _joined(token: str, nearer: str, step: int) -> bool:
+    """Whether `token` belongs to the same spaced-out address as the `nearer` token."""
+    if len(token) == 1 and len(nearer) == 1:
+        return True  # `u s e r`
+    left, right = (token, nearer) if step < 0 else (nearer, token)
+    return left.endswith(".") or right.startswith(".")  # `taro . yamada`, `taro. yamada`
+
+
+def _chain(text: str, pos: int, step: int, chars: frozenset[str]) -> list[tuple[str, int]]:
+    """Whitespace-separated tokens of an address from `pos` going `step` (-1 left, +1 right),
+    each with where it ends (its far edge)."""
+    tokens: list[tuple[str, int]] = []
+    while True:
+        gap = pos
+        while 0 <= gap + min(step, 0) < len(text) and text[gap + min(step, 0)] in _SPACES:
+            gap += step
+            if abs(gap - pos) > 3:
+                return tokens
+        match = _DOT_TOKEN.match(text, gap) if step > 0 else None
+        if match:
+            end, token = match.end(), "."
+        else:
+            end = gap
+            while 0 <= end + min(step, 0) < len(text) and text[end + min(step, 0)] in chars:
+                end += step
+            token = text[min(gap, end) : max(gap, end)]
+            if step > 0 and len(token) > 1 and token.endswith("-"):
+                end -= len(token) - len(token.rstrip("-"))  # `j p-`: a dash after, not in it
+                token = token.rstrip("-")
+        if not token or (tokens and (gap == pos or not _joined(token, tokens[-1][0], step))):
+            return tokens
+        tokens.append((token, end))
+        pos = end
+
+
+def _spaced(text: str) -> list[Finding]:
+    found = []
+    for at in _SPACED_AT.finditer(text):
+        local = _chain(text, at.start(), -1, _LOCAL_CHARS)
+        domain = _chain(text, at.end(), 1, _DOMAIN_CHARS)
+        while domain and not _SPACED_DOMAIN.fullmatch("".join(t for t, _ in domain)):
+            domain.pop()
+        if not local or not domain or len(local) + len(domain) < 3:
+            continue  # not spaced out (the other detectors' business), or no address
+        found.append(Finding(Kind.EMAIL, local[-1][1], domain[-1][1]))
+    return found
+
+
 def find_emails(text: str) -> list[Finding]:
     """E-mail addresses in normalized `text`."""
     found = _plain(text) if "@" in text else []
+    if " " in text and ("@" in text or _HINT.search(text)):
+        found += _spaced(text)
     if _HINT.search(text):
         found += [Finding(Kind.EMAIL, m.start(), m.end()) for m in _OBFUSCATED.finditer(text)]
     if " at " in text.lower() or " @" in text:

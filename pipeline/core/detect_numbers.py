@@ -33,6 +33,7 @@ _LABELLED = re.compile(
 )
 _MY_NUMBER_WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _CURRENCY = "¥$€£"
+_APP_VERSION_CODES = ("musical_ly_", "trill_")
 
 
 def _digits(text: str) -> str:
@@ -90,6 +91,16 @@ def _grouped(text: str) -> list[Finding]:
     return found
 
 
+def _build_number(text: str, start: int, end: int) -> bool:
+    """In a user agent: `Name/20100101`, `GSA/300.0.598629149`, `(...; 541635890)` (Instagram)."""
+    head = start
+    while head > 0 and (text[head - 1] == "." or text[head - 1].isdigit()):
+        head -= 1
+    if head >= 2 and text[head - 1] == "/" and text[head - 2].isalpha():
+        return True
+    return text[start - 2 : start] == "; " and text.startswith(")", end)
+
+
 def _runs(text: str, versions: bool) -> list[Finding]:
     """Runs of 7 or more digits: member, order and account numbers (a card if Luhn-valid).
 
@@ -102,8 +113,10 @@ def _runs(text: str, versions: bool) -> list[Finding]:
         before = text[start - 1] if start else " "
         if before in _CURRENCY or text.startswith("円", match.end()):
             continue  # a price
-        if versions and start >= 2 and before == "/" and text[start - 2].isalpha():
+        if versions and len(run) < 10 and _build_number(text, start, match.end()):
             continue  # `Gecko/20100101`, `FBBV/657843295`: a build number
+        if versions and len(run) == 10 and text.endswith(_APP_VERSION_CODES, 0, start):
+            continue  # TikTok's version code (`trill_2023208030`): a year and a version
         kind = Kind.CARD if 13 <= len(run) <= 19 and luhn(run) else Kind.ID
         found.append(Finding(kind, start, match.end()))
     return found

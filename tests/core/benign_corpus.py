@@ -125,6 +125,40 @@ USER_AGENTS = [
     "python-requests/2.32.3",
     "Dalvik/2.1.0 (Linux; U; Android 11; M2012K11AG Build/RKQ1.200826.002)",
 ]
+_ANDROID_WV = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240905.003; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/129.0.6668.100 Mobile Safari/537.36"
+)
+_IOS_APP = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148"
+)
+# In-app browsers: their versions and build numbers stay (user ids in them do not: test_detect).
+IN_APP_USER_AGENTS = [
+    f"{_ANDROID_WV} [FB_IAB/FB4A;FBAV/489.0.0.66.81;]",
+    f"{_IOS_APP} [FBAN/FBIOS;FBAV/442.0.0.45.109;FBBV/589420335;FBDV/iPhone13,2;FBMD/iPhone;"
+    "FBSN/iOS;FBSV/17.1.2;FBSS/3;FBID/phone;FBLC/ja_JP;FBOP/5;FBRV/0]",
+    f"{_IOS_APP} Instagram 309.0.0.40.113 (iPhone14,2; iOS 17_1_2; ja_JP; ja; scale=3.00; "
+    "1170x2532; 541635890)",
+    f"{_ANDROID_WV} Instagram 309.0.0.40.113 Android (33/13; 420dpi; 1080x2340; samsung; "
+    "SM-G991B; o1s; exynos2100; ja_JP; 541635890)",
+    f"{_IOS_APP} Safari Line/14.19.1",
+    f"{_ANDROID_WV} Line/14.19.1/IAB",
+    f"{_IOS_APP} Twitter for iPhone/10.17",
+    f"{_IOS_APP} musical_ly_32.5.0 JsSdk/2.0 NetType/WIFI Channel/App Store ByteLocale/ja "
+    "Region/JP isDarkMode/0 WKWebView/1 RevealType/Dialog BytedanceWebview/d8a21c6",
+    f"{_ANDROID_WV} trill_2023208030 JsSdk/1.0 NetType/WIFI Channel/googleplay AppName/trill "
+    "app_version/32.8.3 ByteLocale/ja ByteFullLocale/ja Region/JP Spark/1.4.8.3-bugfix "
+    "AppVersion/32.8.3 BytedanceWebview/d8a21c6",
+    f"{_IOS_APP} MicroMessenger/8.0.44(0x18002c2f) NetType/WIFI Language/zh_CN",
+    f"{_ANDROID_WV} XWEB/1160065 MMWEBSDK/20231202 MMWEBID/6588 "
+    "MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN "
+    "ABI/arm64",
+    f"{_IOS_APP} YJApp-IOS jp.co.yahoo.ipn.appli/4.47.1",
+    f"{_ANDROID_WV} YJApp-ANDROID jp.co.yahoo.android.yjtop/3.149.0",
+    f"{_IOS_APP} GSA/300.0.598629149 Safari/604.1",
+]
+USER_AGENTS += IN_APP_USER_AGENTS
 CAMPAIGNS = [
     "spring_sale_2025",
     "bf-2025-11",

@@ -1,0 +1,149 @@
+"""Red-team classes of issue 9 (second pass): each class as a property and as written examples.
+
+1. dots written out inside an address's local part; 2. long numbers in groups; 3. ids in user
+agents; 4. IPv4 written in hex or octal; 5. Japanese postal codes and street addresses;
+6. addresses spaced out letter by letter.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_detect import SETTINGS, _digits, _obfuscated, _scrubbed
+
+from pipeline.core.normalize import normalize_text
+from pipeline.core.scrub_text import scrub_text
+
+names = st.from_regex(r"[a-z]{3,7}", fullmatch=True)
+DOTS = ["(dot)", "[dot]", " dot ", " (dot) ", "{dot}", "<dot>", "(DOT)", "(.)", "[.]", "(ドット)",
+        "（ｄｏｔ）"]  # fmt: skip
+ATS = ["(at)", "[at]", " at ", " (at) ", "{at}", "(AT)", "(aT)", "[@]", "(@)", "@", " @ ",
+       "(アットマーク)", "★"]  # fmt: skip
+
+# --- 1. dots written out inside the local part ---------------------------------------------------
+
+
+@st.composite
+def dotted_locals(draw: st.DrawFn) -> tuple[str, list[str]]:
+    parts = draw(st.lists(names, min_size=2, max_size=4, unique=True))
+    dot = draw(st.sampled_from(DOTS))
+    at = draw(st.sampled_from(ATS))
+    domain_dot = draw(st.sampled_from([".", *DOTS])) if at.strip() not in ("at",) else " dot "
+    domain = domain_dot.join(["example", draw(st.sampled_from(["jp", "com", "co" + dot + "jp"]))])
+    written = dot.join(parts) + at + domain
+    return _obfuscated(draw, written), parts
+
+
+@SETTINGS
+@given(st.data(), dotted_locals())
+def test_a_local_part_joined_by_written_dots_is_consumed_whole(data, planted) -> None:
+    written, parts = planted
+    out = _scrubbed(data.draw, written)
+    assert not any(part in out for part in parts), (written, out)
+    assert "example" not in out, (written, out)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("taro(dot)yamada(at)gmail(dot)com", "[email]"),
+        ("taro[dot]yamada[at]example[dot]jp", "[email]"),
+        ("taro dot yamada at example dot jp", "[email]"),
+        ("taro(dot)yamada@example.jp", "[email]"),
+        ("taro(.)yamada(at)example(.)jp", "[email]"),
+        ("taro＠example。jp", "[email]"),
+        ("お問い合わせはtaro@example。jpまで", "お問い合わせは[email]まで"),
+        ("Look at this offer", "Look at this offer"),
+    ],
+)
+def test_dotted_local_parts(text: str, expected: str) -> None:
+    assert scrub_text(text, 512) == expected
+
+
+# --- 6. spaced out letter by letter --------------------------------------------------------------
+
+
+def spaced(text: str, gap: str) -> str:
+    return gap.join(text)
+
+
+@SETTINGS
+@given(st.data(), names, names, st.sampled_from([" ", "  ", "\u3000", "\u00a0", " \t"]))
+def test_an_address_spaced_out_never_comes_out(data, local: str, host: str, gap: str) -> None:
+    form = data.draw(st.sampled_from(["both", "local", "domain", "words"]))
+    domain = f"{host}.example.jp"
+    if form == "both":
+        written = spaced(f"{local}@{domain}", gap)
+    elif form == "local":
+        written = f"{spaced(local, gap)}{gap}@{gap}{domain}"
+    elif form == "domain":
+        written = f"{local}{gap}@{gap}{spaced(domain, gap)}"
+    else:
+        written = f"{local} . {local[::-1]} @ {host} . example . jp"
+    out = _scrubbed(data.draw, _obfuscated(data.draw, written))
+    assert host not in out.replace(" ", "") and local not in out.replace(" ", ""), (written, out)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("u s e r @ e x a m p l e . c o m", "[email]"),
+        ("mail: u s e r @ e x a m p l e . c o m まで", "mail: [email] まで"),
+        ("u s e r (at) e x a m p l e (dot) c o m", "[email]"),
+        ("Contact us at taro . yamada @ example . jp now.", "Contact us at [email] now."),
+        ("Price @ 3.50", "Price @ 3.50"),
+        ("Meet at 5 @ the cafe", "Meet at 5 @ the cafe"),
+        ("a @ b", "a @ b"),
+    ],
+)
+def test_spaced_addresses(text: str, expected: str) -> None:
+    assert scrub_text(text, 512) == expected
+
+
+# --- 3. identifiers in user agents ---------------------------------------------------------------
+
+USER_ID_KEYS = ["uid", "UID", "userid", "userId", "user_id", "user-id", "FBUID", "deviceid",
+                "device_id", "idfa", "IDFA", "gaid", "adid", "member_id", "customer_id"]  # fmt: skip
+
+
+@SETTINGS
+@given(
+    st.data(),
+    st.sampled_from(USER_ID_KEYS),
+    st.sampled_from(["/", "=", ":", ": ", '":"']),
+    st.from_regex(r"[A-Za-z0-9_-]{2,20}", fullmatch=True),
+    st.booleans(),
+)
+def test_a_user_id_key_loses_its_value(data, key: str, sep: str, value: str, ua: bool) -> None:
+    written = f"{key}{sep}{value}"
+    out = normalize_text(scrub_text(f"Mozilla/5.0 App/1.2.3 ({written}; ja_JP)", 512, versions=ua))
+    assert f"{key}{sep}[id]" in out, (written, out)
+
+
+@SETTINGS
+@given(st.data(), st.from_regex(r"[1-9][0-9]{9,16}", fullmatch=True))
+def test_ten_digits_are_an_id_even_after_a_name(data, number: str) -> None:
+    name = data.draw(st.sampled_from(["FBUID/", "FBXX/", "App/", "(x; ", "; "]))
+    out = scrub_text(f"Mozilla/5.0 [FBAN/FBIOS;{name}{number}]", 512, versions=True)
+    assert number not in _digits(out), out
+
+
+@pytest.mark.parametrize(
+    ("ua", "expected"),
+    [
+        (
+            "[FBAN/FBIOS;FBAV/442.0.0.45.109;FBID/phone;FBLC/ja_JP;FBUID/100004123456789]",
+            "[FBAN/FBIOS;FBAV/442.0.0.45.109;FBID/phone;FBLC/ja_JP;FBUID/[id]]",
+        ),
+        (
+            "Instagram 309.0.0.40.113 Android (33/13; 420dpi; ja_JP; 12345678901234)",
+            "Instagram 309.0.0.40.113 Android (33/13; 420dpi; ja_JP; [id])",
+        ),
+        ("Line/14.19.1/IAB", "Line/14.19.1/IAB"),
+        ("App/1.0 (userId=taro_yamada; gaid=x-1)", "App/1.0 (userId=[id]; gaid=[id])"),
+        ("Fluid/2.0 Android", "Fluid/2.0 Android"),
+    ],
+)
+def test_user_agents(ua: str, expected: str) -> None:
+    assert scrub_text(ua, 512, versions=True) == expected

@@ -37,13 +37,21 @@ def _address(ip: IP) -> bytes:
     return bytes((ip.version,)) + ip.packed
 
 
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
 def _uuid4_text(digest: bytes) -> str:
-    """16 bytes laid out as a version-4 (random) UUID: version and variant bits set."""
-    b = bytearray(digest)
-    b[6] = (b[6] & 0x0F) | 0x40
-    b[8] = (b[8] & 0x3F) | 0x80
-    h = b.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    """16 bytes laid out as a version-4 (random) UUID: version and variant bits set (the high
+    nibble of byte 6 is 4, the top bits of byte 8 are 10)."""
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+@lru_cache(maxsize=4096)
+def _site_prefix(site_id: str) -> bytes:
+    """A site id as it starts a session or event pseudonym's input: length, then the bytes."""
+    site = site_id.encode()
+    return len(site).to_bytes(2, "big") + site
 
 
 class Pseudonymizer:
@@ -63,15 +71,10 @@ class Pseudonymizer:
 
     def session(self, session_id: str, site_id: str, day: int) -> str:
         h = self._session.copy()
-        site = site_id.encode()
         h.update(
-            b"%s%s%s%s"
-            % (
-                len(site).to_bytes(2, "big"),
-                site,
-                day.to_bytes(4, "big"),
-                session_id.encode("utf-8", "surrogatepass"),
-            )
+            _site_prefix(site_id)
+            + day.to_bytes(4, "big")
+            + session_id.encode("utf-8", "surrogatepass")
         )
         return _text(h.digest())
 
@@ -80,15 +83,10 @@ class Pseudonymizer:
         same UUID (replays and de-duplication work); no bit of the raw id (a version-1 UUID
         carries a MAC address and a timestamp) passes. The id is compared case-insensitively."""
         h = self._event.copy()
-        site = site_id.encode()
         h.update(
-            b"%s%s%s%s"
-            % (
-                len(site).to_bytes(2, "big"),
-                site,
-                day.to_bytes(4, "big"),
-                event_id.lower().encode("utf-8", "surrogatepass"),
-            )
+            _site_prefix(site_id)
+            + day.to_bytes(4, "big")
+            + event_id.lower().encode("utf-8", "surrogatepass")
         )
         return _uuid4_text(h.digest())
 

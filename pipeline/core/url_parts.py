@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.core.normalize import normalize_text
 from pipeline.core.url_host import Host, parse_host, parse_port
@@ -37,8 +37,7 @@ _SEGMENT_SPECIAL = frozenset("%/?#\\")
 _QUERY_SPECIAL = frozenset("%&=#")
 
 
-@dataclass(frozen=True, slots=True)
-class Url:
+class Url(NamedTuple):
     """An absolute URL's parts, decoded. `host` is None for an opaque URL (`mailto:...`), whose
     text is then `segments[0]`."""
 

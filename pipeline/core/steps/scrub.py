@@ -48,7 +48,7 @@ class Scrub(Step):
                 lines.append(f"if e.{name} is not None: e.{name} = _s_{name}(e.{name})")
             else:
                 lines.append(f"e.{name} = _s_{name}(e.{name})")
-        lines += ["if d: counts.update(d)", "return None"]
+        lines += ["for x in d: counts[x] += 1", "return None"]  # (Counter.update is slower)
         self.scrub = compile_function("scrub", "e, counts", lines, namespace)
 
     @staticmethod

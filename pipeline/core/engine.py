@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, ClientResolver
@@ -41,9 +41,10 @@ DEFAULT_MAX_RECORD_BYTES = 1_000_000
 MIN_SIZE_BUCKET = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """An anonymized event: Kafka key, single-object Avro value, and the values in schema order."""
+class Record(NamedTuple):
+    """An anonymized event: Kafka key, single-object Avro value, and the values in schema order.
+
+    Immutable; a named tuple because one is built per event (a frozen dataclass costs 2 us)."""
 
     index: int
     key: bytes
@@ -160,7 +161,8 @@ class Engine:
                 started = timer()
                 batch = step.run(batch, ctx) if batch else batch
                 seconds[step.name] = timer() - started
-        records = [Record(w.index, w.key, w.value, w.values) for w in batch]
+        new = tuple.__new__
+        records = [new(Record, (w.index, w.key, w.value, w.values)) for w in batch]
         reject = self.reject
         rejects = [reject(w.index, w.payload, r, name, step) for w, r, name, step in ctx.rejected]
         rejects.sort(key=lambda r: r.index)

@@ -18,7 +18,7 @@ import re
 
 from pipeline.core.detect_email import find_emails
 from pipeline.core.detect_ip import find_ips
-from pipeline.core.detect_keys import could_have_key, find_keyed
+from pipeline.core.detect_keys import find_keyed
 from pipeline.core.detect_kinds import MARKERS, Finding, Kind
 from pipeline.core.detect_numbers import find_numbers
 from pipeline.core.detect_tokens import find_tokens
@@ -27,19 +27,13 @@ __all__ = ["MARKERS", "Finding", "Kind", "find", "redact"]
 
 _SEVEN_DIGITS = re.compile(r"(?:\D*\d){7}")  # with .match: linear, \D and \d are disjoint
 _TOKEN_HINT = re.compile(r"[A-Za-z0-9_+/-]{16}")
-_OBFUSCATION = ("at", "AT", "At", "aT", "★", "☆", "アット", "あっと")
+_OBFUSCATION_JA = ("★", "☆", "アット", "あっと")
 
 
-def _could_have_email(text: str) -> bool:
-    return "@" in text or any(word in text for word in _OBFUSCATION)
-
-
-def _could_have_number(text: str) -> bool:
-    """Seven digits (phones, cards, ids) or a `lat`/`lng`/`lon` label (coordinates)."""
-    if _SEVEN_DIGITS.match(text):
+def _could_have_email(text: str, lowered: str) -> bool:
+    if "@" in text or "at" in lowered:
         return True
-    lowered = text.lower()
-    return "lat" in lowered or "lng" in lowered or "lon" in lowered
+    return not text.isascii() and any(word in text for word in _OBFUSCATION_JA)
 
 
 def _merged(findings: list[Finding]) -> list[Finding]:
@@ -63,14 +57,16 @@ def _merged(findings: list[Finding]) -> list[Finding]:
 def find(text: str, *, versions: bool = False) -> list[Finding]:
     """Findings in already-normalized `text`: sorted, non-overlapping."""
     findings: list[Finding] = []
-    if _could_have_email(text):
+    lowered = text.lower()
+    if _could_have_email(text, lowered):
         findings += find_emails(text)
-    if text.count(":") >= 2 or text.count(".") >= 3 or text.count("-") >= 4:
+    if text.count(":") >= 2 or text.count(".") >= 3 or text.count("-") >= 4 or "0x" in lowered:
         findings += find_ips(text, versions=versions)
-    if _could_have_number(text):
+    seven = _SEVEN_DIGITS.match(text) is not None
+    if seven or "lat" in lowered or "lng" in lowered or "lon" in lowered:
         findings += find_numbers(text, versions=versions)
-    if could_have_key(text):
-        findings += find_keyed(text)
+    if "id" in lowered:
+        findings += find_keyed(text, lowered)
     if len(text) >= 16 and _TOKEN_HINT.search(text):
         findings += find_tokens(text)
     if len(findings) > 1:

@@ -11,6 +11,15 @@ _OCTET = r"(?:25[0-5]|2[0-4]\d|[01]?\d?\d)"
 # Not inside a longer number or dotted run (`1.2.3.4.5`), but right after letters or `host.`.
 # Matched loosely (`\d{1,3}` is much faster than the octet alternation), then checked.
 _IPV4 = r"(?<![0-9])(?<![0-9]\.)\d{1,3}(?:\.\d{1,3}){3}(?![0-9]|\.[0-9])"
+# Not canonical (inet_aton reads them): parts in hex `0xC0.0xA8.1.2` or octal `0300.0250.01.02`,
+# and a whole address as one hex integer `0xC0A80102`.
+_PART = r"(?:0[xX][0-9A-Fa-f]{1,8}|\d{1,11})"
+_LOOSE = re.compile(
+    rf"(?<![0-9A-Za-z])(?<![0-9]\.){_PART}(?:(?:\.|\[\.\]|\(\.\)){_PART}){{3}}(?![0-9A-Za-z]|\.[0-9])"
+)
+_HEX_INTEGER = re.compile(r"(?<![0-9A-Za-z])0[xX]0*[0-9A-Fa-f]{7,8}(?![0-9A-Za-z])")
+_OCTAL = frozenset("01234567")
+_ZERO_OCTAL = re.compile(r"0[0-7]")  # a literal first: a fast scan
 _V4 = re.compile(_IPV4, re.ASCII)
 # With versions (user agents): `Name/1.2.3.4` is a version, not an address.
 _V4_VERSIONS = re.compile(rf"(?<![A-Za-z]/){_IPV4}", re.ASCII)
@@ -60,6 +69,41 @@ def _v6_span(candidate: str) -> tuple[int, int] | None:
     return None
 
 
+def _part(part: str) -> bool:
+    """Whether one part of a non-canonical address is a byte (hex, octal, or decimal)."""
+    if part[:2] in ("0x", "0X"):
+        return int(part, 16) <= 255
+    if len(part) > 1 and part[0] == "0" and _OCTAL.issuperset(part):
+        return int(part, 8) <= 255
+    return int(part) <= 255
+
+
+def _leading_zero(text: str) -> bool:
+    """Whether a number in `text` starts with 0 and an octal digit (`0300`, `.01`)."""
+    match = _ZERO_OCTAL.search(text)
+    while match is not None:
+        if match.start() == 0 or not text[match.start() - 1].isdigit():
+            return True
+        match = _ZERO_OCTAL.search(text, match.end())
+    return False
+
+
+def _non_canonical(text: str, versions: bool) -> list[Finding]:
+    found = []
+    if "0x" in text or "0X" in text:
+        for match in _HEX_INTEGER.finditer(text):
+            if versions and text[match.start() - 2 : match.start() - 1].isdigit():
+                continue  # `MicroMessenger/8.0.44(0x18002c2f)`: WeChat's build
+            found.append(Finding(Kind.IP, match.start(), match.end()))
+    for match in _LOOSE.finditer(text):
+        if versions and text[match.start() - 1 : match.start()] == "/":
+            continue  # `Name/1.02.3.4`: a version
+        parts = re.split(r"[^0-9A-Za-z]+", match.group())
+        if all(_part(p) for p in parts):
+            found.append(Finding(Kind.IP, match.start(), match.end()))
+    return found
+
+
 def find_ips(text: str, *, versions: bool = False) -> list[Finding]:
     """IPv4, IPv6 (any textual form, with zone ids) and MAC addresses in normalized `text`."""
     found: list[Finding] = []
@@ -74,6 +118,8 @@ def find_ips(text: str, *, versions: bool = False) -> list[Finding]:
         found += [Finding(Kind.ID, m.start(), m.end()) for m in _MAC.finditer(text)]
     if any(hint in text for hint in _DEFANGED_HINTS):
         found += [Finding(Kind.IP, m.start(), m.end()) for m in _DEFANGED.finditer(text)]
+    if "0x" in text or "0X" in text or _leading_zero(text):
+        found += _non_canonical(text, versions)
     if text.count(".") >= 3:
         v4 = _V4_VERSIONS if versions else _V4
         for match in v4.finditer(text):

@@ -16,19 +16,28 @@ _KEYS = (
     r"[_-]?id|idf[av]|gaid|adid|aaid|oaid"
 )
 _KEY_VALUE = re.compile(
-    rf"(?i)(?<![A-Za-z0-9])(?:{_KEYS})[\"']?\s*[=:/]\s*[\"']?(?P<value>[^\s;,()\[\]{{}}&\"'<>|]+)"
+    rf"(?i)(?:{_KEYS})[\"']?\s*[=:/]\s*[\"']?(?P<value>[^\s;,()\[\]{{}}&\"'<>|]+)"
 )
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz_-")
+_EMPTY = frozenset(("[id]", "null", "none", "undefined", "-", "0"))
 
 
-def could_have_key(text: str) -> bool:
-    """Cheap: every key above has `id` (any case) in its name."""
-    return "id" in text or "ID" in text or "Id" in text or "iD" in text
+def find_keyed(text: str, lowered: str) -> list[Finding]:
+    """Values of user or device id keys in normalized `text` (`lowered`: `text.lower()`).
 
-
-def find_keyed(text: str) -> list[Finding]:
-    """Values of user or device id keys in normalized `text`."""
-    return [
-        Finding(Kind.ID, m.start("value"), m.end("value"))
-        for m in _KEY_VALUE.finditer(text)
-        if m.group("value") not in ("[id]", "null", "none", "None", "undefined", "-", "0")
-    ]
+    Each `id` is looked at from the start of its word (`Android` is a word, not a key).
+    """
+    found = []
+    at = lowered.find("id")
+    while at >= 0:
+        start = at
+        while start > 0 and at - start < 12 and lowered[start - 1] in _WORD:
+            start -= 1
+        match = _KEY_VALUE.match(text, start)
+        if match and (start == 0 or not lowered[start - 1].isalnum()):
+            if match.group("value").lower() not in _EMPTY:
+                found.append(Finding(Kind.ID, match.start("value"), match.end("value")))
+            at = lowered.find("id", match.end())
+        else:
+            at = lowered.find("id", at + 2)
+    return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.core.detect_groups import find_grouped
 from pipeline.core.detect_kinds import Finding, Kind
 
 # Separators people put between digit groups (after NFKC): dashes of all kinds, the katakana
@@ -17,7 +18,6 @@ _INTL_PHONE = re.compile(
     rf"(?<![0-9A-Za-z+])(?:\+|00)\d{{1,3}}(?:{_SEP}{{0,2}}(?:\(0?\d{{0,4}}\)|\d{{1,5}})){{1,6}}(?![\d])"
 )
 _US_PHONE = re.compile(r"(?<![\d\-])(?:\(\d{3}\)\s?|\d{3}-)\d{3}-\d{4}(?![\d\-])")
-_GROUPS = re.compile(r"(?<![\d.,])\d{4,19}(?:[ \-.]\d{2,19}){1,5}(?![\d])")
 _RUN = re.compile(r"\d{7,}")
 _DEGREES = r"[+-]?\d{1,3}\.\d{3,}"
 _PAIR = re.compile(
@@ -68,26 +68,6 @@ def _phones(text: str) -> list[Finding]:
                 found.append(Finding(Kind.PHONE, match.start(), match.end()))
     if "-" in text:
         found += [Finding(Kind.PHONE, m.start(), m.end()) for m in _US_PHONE.finditer(text)]
-    return found
-
-
-def _grouped(text: str) -> list[Finding]:
-    """Cards (Luhn, 13-19 digits) and My Numbers written in groups: `4111 1111 1111 1111`."""
-    found = []
-    for match in _GROUPS.finditer(text):
-        spans = [(m.start(), m.end()) for m in re.finditer(r"\d+", match.group())]
-        base = match.start()
-        for i in range(len(spans)):  # the longest window of groups that is a card number
-            for j in range(len(spans), i, -1):
-                digits = _digits(match.group()[spans[i][0] : spans[j - 1][1]])
-                kind = None
-                if 13 <= len(digits) <= 19 and luhn(digits):
-                    kind = Kind.CARD
-                elif my_number(digits):
-                    kind = Kind.ID
-                if kind is not None:
-                    found.append(Finding(kind, base + spans[i][0], base + spans[j - 1][1]))
-                    break
     return found
 
 
@@ -143,8 +123,8 @@ def _coordinates(text: str, labelled: bool) -> list[Finding]:
 
 def find_numbers(text: str, *, versions: bool = False) -> list[Finding]:
     """Phone numbers, card numbers, My Numbers and long digit runs in normalized `text`."""
-    found = [*_phones(text), *_grouped(text), *_runs(text, versions)]
+    found = _phones(text)
     labelled = any(hint in text for hint in _LABEL_HINTS)
     if labelled or _FRACTION.search(text):
-        found += _coordinates(text, labelled)
-    return found
+        found += _coordinates(text, labelled)  # before the groups: a tie keeps the first kind
+    return [*found, *find_grouped(text, versions=versions), *_runs(text, versions)]

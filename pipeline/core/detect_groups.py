@@ -57,6 +57,14 @@ def _date_at(groups: list[str], i: int) -> int:
     return 0
 
 
+def _packed_ipv4(groups: list[str]) -> bool:
+    """Whether dotted `groups` read as an IPv4 address as inet_aton reads it (`a.b.c`, `a.b`)."""
+    values = [int(g) for g in groups]
+    if len(values) == 3:
+        return values[0] <= 255 and values[1] <= 255 and values[2] <= 0xFFFF
+    return len(values) == 2 and values[0] <= 255 and values[1] <= 0xFFFFFF
+
+
 def _segments(groups: list[str]) -> list[tuple[int, int]]:
     """Runs of groups (index ranges) that are not dates."""
     out: list[tuple[int, int]] = []
@@ -106,5 +114,7 @@ def find_grouped(text: str, *, versions: bool = False) -> list[Finding]:
             if dotted and _VERSION_WORD.search(text, max(0, start - 8), start):
                 continue  # a version (`Chrome/120.10.6099.230`, `v12.34.5678`)
             kind = Kind.CARD if 13 <= len(digits) <= 19 and _luhn(digits) else Kind.ID
+            if dotted and _packed_ipv4(groups[first:last]):
+                kind = Kind.IP  # `198.51.25607`: an IPv4 address with its last parts packed
             found.append(Finding(kind, start, end))
     return found

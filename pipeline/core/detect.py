@@ -21,6 +21,7 @@ from pipeline.core.detect_ip import find_ips
 from pipeline.core.detect_keys import find_keyed
 from pipeline.core.detect_kinds import MARKERS, Finding, Kind
 from pipeline.core.detect_numbers import find_numbers
+from pipeline.core.detect_places import could_have_place, find_places
 from pipeline.core.detect_tokens import find_tokens
 
 __all__ = ["MARKERS", "Finding", "Kind", "find", "redact"]
@@ -63,6 +64,10 @@ def find(text: str, *, versions: bool = False) -> list[Finding]:
     if text.count(":") >= 2 or text.count(".") >= 3 or text.count("-") >= 4 or "0x" in lowered:
         findings += find_ips(text, versions=versions)
     seven = _SEVEN_DIGITS.match(text) is not None
+    if (seven and ("ip" in lowered or "post" in lowered)) or (
+        not text.isascii() and could_have_place(text)
+    ):
+        findings += find_places(text)
     if seven or "lat" in lowered or "lng" in lowered or "lon" in lowered:
         findings += find_numbers(text, versions=versions)
     if "id" in lowered:

@@ -237,3 +237,60 @@ def test_grouped_numbers(text: str) -> None:
 )  # fmt: skip
 def test_dates_prices_and_versions_are_not_grouped_numbers(text: str) -> None:
     assert scrub_text(text, 512) == text
+
+
+# --- 5. Japanese postal codes and street addresses -----------------------------------------------
+
+TOWNS = ["千代田", "丸の内", "西新宿", "梅田", "道玄坂", "栄", "天神", "霞が関", "市ヶ谷"]
+WARDS = ["千代田区", "新宿区", "北区", "中央区", "渋谷区", "大和市", "鎌倉市", "那須町"]
+
+
+@SETTINGS
+@given(st.data(), st.integers(100, 999), st.integers(0, 9999))
+def test_a_postal_code_never_comes_out(data, head: int, tail: int) -> None:
+    code = f"{head}{data.draw(st.sampled_from(['-', '−', 'ー', '', '‐']))}{tail:04d}"
+    label = data.draw(
+        st.sampled_from(["〒", "〒 ", "郵便番号 ", "郵便番号：", "ZIP ", "Postal code: "])
+    )
+    written = data.draw(st.sampled_from([f"{label}{code}", f"{head}-{tail:04d} 東京都千代田区"]))
+    out = _scrubbed(data.draw, _obfuscated(data.draw, written))
+    assert f"{head}{tail:04d}" not in _digits(out), (written, out)
+
+
+@SETTINGS
+@given(st.data(), st.lists(st.integers(1, 40), min_size=2, max_size=3))
+def test_a_street_address_never_comes_out(data, blocks: list[int]) -> None:
+    town, ward = data.draw(st.sampled_from(TOWNS)), data.draw(st.sampled_from(WARDS))
+    dash = data.draw(st.sampled_from(["-", "−", "ー", "－", "‐"]))
+    numbers = dash.join(map(str, blocks))
+    if data.draw(st.booleans()):
+        numbers = f"{blocks[0]}丁目{blocks[1]}番" + (f"{blocks[2]}号" if len(blocks) > 2 else "")
+    head = data.draw(st.sampled_from(["東京都", "", "大阪市", "神奈川県"]))
+    written = f"{head}{ward}{town}{numbers}"
+    out = unmarked(_scrubbed(data.draw, _obfuscated(data.draw, written)))
+    assert town not in out and _digits(numbers) not in _digits(out), (written, out)
+    assert ward not in out or (ward.endswith("市") and head == ""), (written, out)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("〒100-0001", "〒[geo]"),
+        ("郵便番号 100-0001", "郵便番号 [geo]"),
+        ("〒1000001", "〒[geo]"),
+        ("100-0001 東京都千代田区", "[geo] 東京都千代田区"),
+        ("東京都千代田区千代田1-1", "東京都[geo]"),
+        ("大阪市北区梅田3丁目1番3号", "大阪市[geo]"),
+        ("千代田1-1-1", "[geo]"),
+        ("ご住所は東京都千代田区千代田1-1です", "ご住所は東京都[geo]です"),
+        ("千代田区丸の内一丁目1番1号", "[geo]"),
+        ("1-2人用", "1-2人用"),
+        ("3-5営業日", "3-5営業日"),
+        ("第1-2章", "第1-2章"),
+        ("型番12-345", "型番12-345"),
+        ("スコア 3-2 で勝利", "スコア 3-2 で勝利"),
+        ("ALWAYS 三丁目の夕日", "ALWAYS 三丁目の夕日"),
+    ],
+)
+def test_places(text: str, expected: str) -> None:
+    assert scrub_text(text, 512) == expected

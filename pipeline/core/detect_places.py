@@ -74,6 +74,8 @@ def _blocks(text: str) -> list[Finding]:
         dashes = len(re.findall(rf"[{_DASH}の]", block))
         if not units and not dashes:
             continue
+        if block.startswith("0"):
+            continue  # block numbers never start with 0; phone numbers do (`電話 090-1234-5678`)
         if name.endswith(_NOT_A_TOWN) or (len(name) == 1 and not units):
             continue
         if not units and dashes == 1 and not _MUNICIPALITY.search(name):

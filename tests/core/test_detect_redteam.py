@@ -290,6 +290,7 @@ def test_a_street_address_never_comes_out(data, blocks: list[int]) -> None:
         ("型番12-345", "型番12-345"),
         ("スコア 3-2 で勝利", "スコア 3-2 で勝利"),
         ("ALWAYS 三丁目の夕日", "ALWAYS 三丁目の夕日"),
+        ("電話 ０９０－１２３４－５６７８ まで", "電話 [phone] まで"),  # a phone, not a block
     ],
 )
 def test_places(text: str, expected: str) -> None:

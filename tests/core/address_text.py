@@ -8,8 +8,6 @@ import re
 import socket
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
-FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))}
-
 
 def v4_forms(a: IPv4Address) -> list[str]:
     """Ways to write an IPv4 address that a browser, inet_aton or a log reader accepts."""
@@ -41,10 +39,6 @@ def v6_forms(a: IPv6Address) -> list[str]:
 def forms(address: str) -> list[str]:
     ip = ip_address(address)
     return v4_forms(ip) if isinstance(ip, IPv4Address) else v6_forms(ip)
-
-
-def full_width(text: str) -> str:
-    return "".join(FULL_WIDTH.get(c, c) for c in text)
 
 
 def percent(text: str) -> str:

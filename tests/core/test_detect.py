@@ -13,22 +13,18 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from written_forms import full_width, luhn_complete, my_number
 
 from pipeline.core.detect import MARKERS, Kind, find, redact
 from pipeline.core.normalize import normalize_text
 from pipeline.core.scrub_text import scrub_text
 
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))}
 JOINTS = [" ", "、", "。", "(", ")", "（", "）", ":", "：", "・", "/", "-", "\n", "「", "」", "は"]
 filler = st.text(
     st.sampled_from(list("abcXYZ .,;:!?()[]-_/'\"") + list("お問い合わせ連絡先です。、【】「」")),
     max_size=12,
 )
-
-
-def full_width(text: str) -> str:
-    return "".join(FULL_WIDTH.get(c, c) for c in text)
 
 
 def percent(text: str, times: int) -> str:
@@ -40,20 +36,6 @@ def percent(text: str, times: int) -> str:
 def zero_width(text: str, at: int) -> str:
     at = at % (len(text) + 1)
     return text[:at] + "\u200b" + text[at:]
-
-
-def luhn_complete(digits: str) -> str:
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = int(d) * (1 if i % 2 else 2)
-        total += n - 9 if n > 9 else n
-    return digits + str((10 - total % 10) % 10)
-
-
-def my_number(digits11: str) -> str:
-    weights = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]
-    remainder = sum(int(d) * w for d, w in zip(digits11, weights, strict=True)) % 11
-    return digits11 + str(0 if remainder <= 1 else 11 - remainder)
 
 
 def _scrubbed(draw: st.DrawFn, written: str, *, versions: bool = False) -> str:

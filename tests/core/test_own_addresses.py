@@ -7,10 +7,11 @@ from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
 import pytest
-from address_text import forms, full_width, key, percent, spelled
+from address_text import forms, key, percent, spelled
 from core_events import dumps, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from written_forms import full_width
 
 from pipeline.core import Engine
 from pipeline.core.address_forms import address_values, cut, find_forms

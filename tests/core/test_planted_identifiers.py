@@ -15,30 +15,12 @@ import pytest
 from core_events import dumps, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from written_forms import full_width, luhn_complete, my_number
 
 from pipeline.core import Engine
 from pipeline.core.normalize import normalize_text
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-_FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))}
-
-
-def full_width(text: str) -> str:
-    return "".join(_FULL_WIDTH.get(c, c) for c in text)
-
-
-def _luhn_complete(digits: str) -> str:
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = int(d) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return digits + str((10 - total % 10) % 10)
-
-
-def _my_number(digits11: str) -> str:
-    weights = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]
-    remainder = sum(int(d) * w for d, w in zip(digits11, weights, strict=True)) % 11
-    return digits11 + str(0 if remainder <= 1 else 11 - remainder)
 
 
 letters = st.text("abcdefghijklmnopqrstuvwxyz", min_size=8, max_size=12)
@@ -74,8 +56,8 @@ def numbers(draw: st.DrawFn) -> tuple[str, str]:
     """Phones, cards, My Numbers and member ids, in their written forms; the core is digits."""
     d = [draw(st.text("0123456789", min_size=n, max_size=n)) for n in (4, 4, 4, 11)]
     area = draw(st.sampled_from(["03", "06", "090", "080", "070"]))
-    card = _luhn_complete("4" + d[0] + d[1] + d[2][:2] + "0")[:15]
-    card = _luhn_complete(card)
+    card = luhn_complete("4" + d[0] + d[1] + d[2][:2] + "0")[:15]
+    card = luhn_complete(card)
     member = draw(st.sampled_from("123456789")) + d[0] + d[1][:3]
     forms = [
         (f"{area}-{d[0]}-{d[1]}", area + d[0] + d[1]),
@@ -84,7 +66,7 @@ def numbers(draw: st.DrawFn) -> tuple[str, str]:
         (f"+81-{area[1:]}-{d[0]}-{d[1]}", area[1:] + d[0] + d[1]),
         (" ".join(card[i : i + 4] for i in range(0, 16, 4)), card),
         ("-".join(card[i : i + 4] for i in range(0, 16, 4)), card),
-        (_my_number(d[3]), _my_number(d[3])),
+        (my_number(d[3]), my_number(d[3])),
         (member, member),
     ]
     written, core = draw(st.sampled_from(forms))

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from confluent_kafka.admin import AdminClient
+from hypothesis import settings
 
 from pipeline.kafka.broker import EmbeddedBroker
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.topics import apply, load_topics, plan
+
+# Property tests explore new examples on every local run; under CI=true they replay the same
+# derandomized examples, so a CI verdict is reproducible (a failure prints its reproduction blob).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
 from pipeline.core.keys import KeyRing
 from pipeline.errors import AnonymizerError
@@ -100,8 +100,7 @@ class DaySecretStore:
 
     def refresh(self) -> None:
         """Read every record written since the last refresh (all of them the first time)."""
-        tp = TopicPartition(self.topic, PARTITION)
-        low, high = self._consumer.get_watermark_offsets(tp, self.timeout)
+        low, high = self._watermarks()
         if not self._assigned:
             self._consumer.assign([TopicPartition(self.topic, PARTITION, low)])
             self._position, self._assigned = low, True
@@ -124,6 +123,24 @@ class DaySecretStore:
             elif message.value() is None:
                 self._last_tombstone_ms = message.timestamp()[1]
             self._apply(message.key(), message.value(), message.offset())
+
+    def _watermarks(self) -> tuple[int, int]:
+        """The topic's offsets, waiting out a topic so new that this client has no metadata."""
+        tp = TopicPartition(self.topic, PARTITION)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                return self._consumer.get_watermark_offsets(tp, self.timeout)
+            except KafkaException as exc:
+                error = exc.args[0]
+                if not error.retriable() and error.code() != KafkaError._UNKNOWN_PARTITION:
+                    raise DaySecretUnavailable(f"{self.topic}: {error.name()}") from None
+                if time.monotonic() > deadline:
+                    raise DaySecretUnavailable(
+                        f"{self.topic} cannot be read ({error.name()}): does it exist? "
+                        "`anonymizer topics apply` creates it"
+                    ) from None
+                time.sleep(0.2)
 
     def _apply(self, key: bytes | None, value: bytes | None, offset: int) -> None:
         parsed = _parse_key(key)

@@ -35,8 +35,11 @@ def test_the_window_setting_decides_the_raw_retention() -> None:
     settings = load_kafka_settings(replay_window_hours=24)
     raw = next(s for s in load_topics(settings=settings) if s.role == "raw")
     assert raw.config["retention.ms"] == str(24 * HOUR_MS)
-    others = [s for s in load_topics(settings=settings) if s.role != "raw"]
-    assert all(int(s.config["retention.ms"]) >= 24 * HOUR_MS for s in others)
+    deleting = [
+        s for s in load_topics(settings=settings) if s.config.get("cleanup.policy") == "delete"
+    ]
+    assert {s.role for s in deleting} == {"raw", "anonymized", "dead_letter"}
+    assert all(int(s.config["retention.ms"]) >= 24 * HOUR_MS for s in deleting)
 
 
 def test_a_window_out_of_bounds_is_a_configuration_error() -> None:

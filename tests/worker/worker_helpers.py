@@ -191,7 +191,12 @@ def _partitions(settings: KafkaSettings, topic: str) -> list[TopicPartition]:
 
 def committed_total(settings: KafkaSettings) -> int:
     """Sum of the group's committed offsets on the raw topic (= records done, topic from 0)."""
-    consumer = Consumer(settings.consumer_config(**{"log_level": 0}))
+    # read_uncommitted: the offset fetch then does not require stable offsets (KIP-447), so a
+    # killed worker's open transaction does not make it fail until that transaction is aborted;
+    # what it returns is still only what committed transactions wrote.
+    consumer = Consumer(
+        settings.consumer_config(**{"log_level": 0, "isolation.level": "read_uncommitted"})
+    )
     try:
         tps = consumer.committed(_partitions(settings, settings.raw_topic), timeout=10)
         return sum(max(tp.offset, 0) for tp in tps)

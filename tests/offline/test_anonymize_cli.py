@@ -191,3 +191,18 @@ def test_the_summary_never_prints_an_unknown_key_that_is_input(tmp_path: Path, c
     policy = load_policy()
     drop_fields = {r.name for r in policy.with_action(Action.DROP)}
     assert set(dropped) <= policy.known_unknown_keys | drop_fields | {"(other)"}
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly(raw) -> None:
+    path, _events = raw
+    env = {**os.environ, "ANONYMIZER_KEYS": KEYS}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli.main", "anonymize", "-i", str(path), "-r", os.devnull],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b'{"event_id":')  # like `| head -1`
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(60) == 141  # 128 + SIGPIPE
+    assert b"Traceback" not in err and b"BrokenPipe" not in err

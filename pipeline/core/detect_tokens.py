@@ -25,6 +25,10 @@ _WORDY = re.compile(
 )
 
 
+_LETTERS = re.compile(r"[A-Za-z]+")
+_WORD_CLUSTER = re.compile(r"[A-Za-z]|[a-z]?(?:[A-Z][a-z]+|[A-Z]{2,}(?![a-z])|[a-z]{2,})+")
+
+
 def _random(segment: str) -> bool:
     """Whether a letter-and-digit `segment` (16+ characters) looks random."""
     has_digit = any(c.isdigit() for c in segment)
@@ -32,7 +36,11 @@ def _random(segment: str) -> bool:
         return False  # a word, or a number (the number detectors' business)
     if _HEX.fullmatch(segment) or len(_CAMEL.findall(segment)) >= 4:
         return True
-    return not _WORDY.fullmatch(segment)
+    if not _WORDY.fullmatch(segment):
+        return True
+    # Wordy in shape; random runs still give themselves away inside their letter clusters
+    # (`FAcZJ`, `LJcz`): a model name's clusters are words (`iPhone`, `ProMax`, `GB`, `RTX`).
+    return not all(_WORD_CLUSTER.fullmatch(c) for c in _LETTERS.findall(segment))
 
 
 def _base64(blob: str) -> tuple[int, int] | None:

@@ -68,7 +68,14 @@ def find(text: str, *, versions: bool = False) -> list[Finding]:
         not text.isascii() and could_have_place(text)
     ):
         findings += find_places(text)
-    if seven or "lat" in lowered or "lng" in lowered or "lon" in lowered:
+    if (
+        seven
+        or "lat" in lowered
+        or "lng" in lowered
+        or "lon" in lowered
+        or "°" in text
+        or "度" in text
+    ):
         findings += find_numbers(text, versions=versions)
     if "id" in lowered:
         findings += find_keyed(text, lowered)

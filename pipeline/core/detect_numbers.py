@@ -31,6 +31,16 @@ _LABELLED = re.compile(
     r"(?P<value>[+-]?\d{1,3}\.\d{2,})"
     r"(?![\d.]\d)"
 )
+# A decimal degree with its hemisphere letter (`N35.6812`, `139.7671E`).
+_HEMISPHERE = re.compile(
+    r"(?<![A-Za-z\d.])(?:[NSEW]\s?\d{1,3}\.\d{3,}|\d{1,3}\.\d{3,}\s?[NSEW])(?![A-Za-z\d])"
+)
+# Degrees, minutes and seconds (`35°40'52.3"N`, `35度40分52秒`), or degrees and minutes with a
+# hemisphere letter: about 30 m to 2 km, far below the prefecture.
+_DMS = re.compile(
+    r"(?<![\d.])\d{1,3}\s?[°度]\s?\d{1,2}(?:\.\d+)?\s?['′分]"
+    r"(?:\s?\d{1,2}(?:\.\d+)?\s?(?:\"|″|′′|''|秒)(?:\s?[NSEW])?|\s?[NSEW])"
+)
 _MY_NUMBER_WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _CURRENCY = "¥$€£"
 _APP_VERSION_CODES = ("musical_ly_", "trill_")
@@ -112,6 +122,9 @@ def _coordinates(text: str, labelled: bool) -> list[Finding]:
             continue  # space-separated: only with 4 or more fractional digits each
         if abs(float(lat)) <= 90 and abs(float(lon)) <= 180:
             found.append(Finding(Kind.GEO, match.start(), match.end()))
+    found += [Finding(Kind.GEO, m.start(), m.end()) for m in _HEMISPHERE.finditer(text)]
+    if "°" in text or "度" in text:
+        found += [Finding(Kind.GEO, m.start(), m.end()) for m in _DMS.finditer(text)]
     if labelled:
         for match in _LABELLED.finditer(text):
             key = match.group("key") or match.group("ja")
@@ -125,6 +138,6 @@ def find_numbers(text: str, *, versions: bool = False) -> list[Finding]:
     """Phone numbers, card numbers, My Numbers and long digit runs in normalized `text`."""
     found = _phones(text)
     labelled = any(hint in text for hint in _LABEL_HINTS)
-    if labelled or _FRACTION.search(text):
+    if labelled or _FRACTION.search(text) or "°" in text or "度" in text:
         found += _coordinates(text, labelled)  # before the groups: a tie keeps the first kind
     return [*found, *find_grouped(text, versions=versions), *_runs(text, versions)]

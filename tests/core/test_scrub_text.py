@@ -77,3 +77,23 @@ def test_random_tokens_in_free_text_are_caught_far_more_often_than_not() -> None
     caught = sum(t not in scrub_text(f"code {t} here", 512) for t in tokens)
     print(f"\nrandom 20-character tokens caught in free text: {caught / len(tokens):.1%}")
     assert caught / len(tokens) >= 0.88
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("35°40'52.3\"N 139°46'02.1\"E", "[geo] [geo]"),
+        ("35° 40′ 52″ N, 139° 46′ 2″ E", "[geo], [geo]"),
+        ("北緯35度40分52秒 東経139度46分02秒", "北緯[geo] 東経[geo]"),
+        ("N35.681236 E139.767125", "[geo] [geo]"),
+        ("35.681236N,139.767125E", "[geo],[geo]"),
+        ("35°40'52\"N", "[geo]"),
+        ("気温25度、湿度60%", "気温25度、湿度60%"),  # a temperature, not a place
+        ("角度45度の坂", "角度45度の坂"),
+        ("35度40分", "35度40分"),  # degrees and minutes alone: an angle or a time
+    ],
+)
+def test_coordinates_with_hemispheres_or_in_degrees_minutes_seconds(
+    text: str, expected: str
+) -> None:
+    assert scrub_text(text, 512) == expected

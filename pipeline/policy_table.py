@@ -30,6 +30,8 @@ def _limits(rule: FieldRule) -> str:
             parts.append("URL reduced (" + "/".join(rule.schemes) + ", else rejected)")
         else:
             parts.append("URL reduced (http/https; any other scheme becomes null)")
+        if rule.cross_site == "origin":
+            parts.append("another site's URL keeps only its origin")
     if rule.bucket == DAY_MS and rule.name.endswith("_time"):
         parts.append("to its UTC day (00:00 UTC)")
     elif rule.bucket:

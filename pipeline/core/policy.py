@@ -44,6 +44,7 @@ class FieldRule:
     choices: tuple[str, ...] = ()
     format: str | None = None
     schemes: tuple[str, ...] = ()
+    cross_site: str | None = None  # "origin": a URL of another site than the page keeps its origin
     versions: bool = False
     bucket: int | None = None
     into: str | None = None
@@ -197,6 +198,8 @@ def _problem(rule: FieldRule) -> str | None:
         return f"pattern must be one of {', '.join(PATTERNS)}"
     if rule.format not in (None, "url"):
         return "format must be url"
+    if rule.cross_site not in (None, "origin") or (rule.cross_site and rule.format != "url"):
+        return 'cross_site must be "origin", on a field of format url'
     if (rule.min is None) != (rule.max is None) or (rule.min is not None and rule.min > rule.max):
         return "min and max go together, min <= max"
     return None

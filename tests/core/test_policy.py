@@ -105,6 +105,8 @@ def test_a_file_with_an_unknown_field_is_refused(tmp_path: Path) -> None:
         ("viewport_width", 'bucket = "50"', "generalize needs `bucket`"),
         ("last_visit_time", "bucket = -1", "generalize needs `bucket`"),
         ("x", "bucket = 10", "`bucket` goes only with action generalize"),
+        ("referrer", 'cross_site = "path"', 'cross_site must be "origin"'),
+        ("title", 'cross_site = "origin"', "on a field of format url"),
     ],
 )
 def test_a_bad_field_entry_is_refused(

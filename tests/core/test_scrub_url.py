@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from core_events import dumps, valid_event
+from core_events import dumps, only_record, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -210,3 +210,22 @@ def test_the_cut_never_splits_a_marker_or_an_escape() -> None:
         out = cut(text, limit)
         assert len(out) <= limit and text.startswith(out)
         assert not re.search(r"\[[a-z]*$|%[0-9A-F]?$", out), out
+
+
+@pytest.mark.parametrize(
+    ("referrer", "expected"),
+    [
+        ("https://www.facebook.com/taro.yamada.5", "https://www.facebook.com/"),
+        ("https://mail.example.com/mail/u/0/#inbox/FMfcgzQXKkN", "https://mail.example.com/"),
+        ("https://www.google.co.jp/maps/@35.68,139.76,15z", "https://www.google.co.jp/"),
+        ("https://shop.example.jp/cart?utm_source=x", "https://shop.example.jp/cart?utm_source=x"),
+        ("http://shop.example.jp/products/326", "http://shop.example.jp/products/326"),
+        ("https://shop.example.jp:8443/products/326", "https://shop.example.jp:8443/"),
+    ],
+)
+def test_a_referrer_of_another_site_keeps_only_its_origin(
+    engine: Engine, referrer: str, expected: str
+) -> None:
+    page = "https://shop.example.jp/products/shoes-123/blue"
+    event = valid_event(url=page, referrer=referrer)
+    assert only_record(engine, dumps(event))["referrer"] == expected

@@ -48,6 +48,14 @@ class Scrub(Step):
                 lines.append(f"if e.{name} is not None: e.{name} = _s_{name}(e.{name})")
             else:
                 lines.append(f"e.{name} = _s_{name}(e.{name})")
+        page = next(
+            (field_name(r.name) for r in policy.with_action(Action.SCRUB) if r.schemes), None
+        )
+        for rule in policy.with_action(Action.SCRUB):  # after every URL is scrubbed and normalized
+            if rule.cross_site == "origin" and page is not None:
+                name = field_name(rule.name)
+                namespace["_origin"] = cross_site_origin
+                lines.append(f"if e.{name} is not None: e.{name} = _origin(e.{name}, e.{page})")
         lines += ["for x in d: counts[x] += 1", "return None"]  # (Counter.update is slower)
         self.scrub = compile_function("scrub", "e, counts", lines, namespace)
 
@@ -71,3 +79,19 @@ class Scrub(Step):
             else:
                 ctx.reject(work, Reason.BAD_VALUE, bad)
         return kept
+
+
+def _authority(url: str) -> str:
+    """A normalized absolute URL's `scheme://host[:port]`."""
+    start = url.find("://") + 3
+    end = url.find("/", start)
+    return url if end < 0 else url[:end]
+
+
+def cross_site_origin(url: str, page: str) -> str:
+    """`url` as it is when it is on the page's own site (same host and port), else its origin:
+    the path of another site's page (a profile, a mailbox, a search) is not the page's business."""
+    origin = _authority(url)
+    if origin.partition("://")[2] == _authority(page).partition("://")[2]:
+        return url
+    return origin + "/"

@@ -20,6 +20,7 @@ from pipeline.core.detect_email import find_emails
 from pipeline.core.detect_ip import find_ips
 from pipeline.core.detect_keys import find_keyed
 from pipeline.core.detect_kinds import MARKERS, Finding, Kind
+from pipeline.core.detect_names import could_have_name, find_names
 from pipeline.core.detect_numbers import find_numbers
 from pipeline.core.detect_places import could_have_place, find_places
 from pipeline.core.detect_tokens import find_tokens
@@ -68,6 +69,8 @@ def find(text: str, *, versions: bool = False) -> list[Finding]:
         not text.isascii() and could_have_place(text)
     ):
         findings += find_places(text)
+    if not text.isascii() and could_have_name(text):
+        findings += find_names(text)
     if (
         seven
         or "lat" in lowered

@@ -16,6 +16,7 @@ class Kind(StrEnum):
     ID = "id"
     TOKEN = "token"
     GEO = "geo"
+    NAME = "name"
 
 
 MARKERS: dict[Kind, str] = {kind: f"[{kind.value}]" for kind in Kind}

@@ -53,6 +53,7 @@ def test_the_cut_never_splits_a_marker(limit: int, marker: str) -> None:
         "[id]": "12345678",
         "[token]": "a3f9c2e17b4d8e6f",
         "[geo]": "34.702485,135.495951",
+        "[name]": "山田様",
     }
     out = scrub_text(f"abc {samples[marker]} {samples[marker]}", limit)
     assert len(out) <= limit
@@ -96,4 +97,31 @@ def test_random_tokens_in_free_text_are_caught_far_more_often_than_not() -> None
 def test_coordinates_with_hemispheres_or_in_degrees_minutes_seconds(
     text: str, expected: str
 ) -> None:
+    assert scrub_text(text, 512) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("山田太郎様のマイページ", "[name]様のマイページ"),
+        ("鈴木 花子 さん、こんにちは", "[name] さん、こんにちは"),
+        ("林様", "[name]様"),
+        ("佐々木様", "[name]様"),
+        ("直人さん", "[name]さん"),
+        ("田中氏が登壇", "[name]氏が登壇"),
+        ("ｙａｍａｄａ 山田様", "yamada [name]様"),
+        # words that take the same honorifics, kept
+        ("お客様各位", "お客様各位"),
+        ("担当者様", "担当者様"),
+        ("会員様限定セール", "会員様限定セール"),
+        ("新仕様の説明", "新仕様の説明"),
+        ("皆さん、たくさんの商品", "皆さん、たくさんの商品"),
+        ("パン屋さんと本屋さん", "パン屋さんと本屋さん"),
+        ("お子様向け", "お子様向け"),
+        ("店長さんのおすすめ", "店長さんのおすすめ"),
+        ("様々な商品", "様々な商品"),
+        ("オーナー様専用", "オーナー様専用"),
+    ],
+)
+def test_a_name_with_an_honorific_is_a_name(text: str, expected: str) -> None:
     assert scrub_text(text, 512) == expected

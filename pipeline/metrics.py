@@ -11,14 +11,14 @@ scrubber's fixed labels (any other key is `unknown_key`, never its name), steps 
 | `anonymizer_events_produced_total` | counter | | anonymized records committed to the output topic |
 | `anonymizer_events_rejected_total` | counter | `reason` | dead letters committed, by `Reason` |
 | `anonymizer_fields_dropped_total` | counter | `field` | input fields dropped by policy (`field` = a drop field, a key the policy lists as known junk, a URL part: `url.query_name`, `url.query_param`, `referrer.scheme`, `referrer.invalid`; any other key is `unknown_key`) |
-| `anonymizer_batch_size` | histogram | | records per committed batch (buckets 1..5000) |
+| `anonymizer_batch_size` | histogram | | records per committed batch (buckets 1..50,000; the default batch is 10,000) |
 | `anonymizer_step_duration_seconds` | histogram | `step` | engine time per step per batch (sub-ms buckets) |
 | `anonymizer_end_to_end_latency_seconds` | histogram | `clock` | commit time minus `event_time` (the event's own clock) or `record_time` (the Kafka record timestamp); 5 ms .. 10 min |
 | `anonymizer_consumer_lag` | gauge | `partition` | records behind the high watermark, per assigned input partition (refreshed at most once a second) |
 | `anonymizer_transactions_total` | counter | `outcome` | Kafka transactions `committed` or `aborted` |
 | `anonymizer_active_key_age_seconds` | gauge | | age of the active key from `ANONYMIZER_ACTIVE_KEY_SINCE` (NaN if unset) |
 | `anonymizer_geoip_build_timestamp_seconds` | gauge | | build time of the GeoIP database (Unix seconds) |
-| `anonymizer_worker_info` | info | `engine`, `policy_version`, `key_id`, `geo_db` | constant 1; what this worker runs |
+| `anonymizer_worker_info` | info | `engine`, `policy_version`, `key_id`, `geo_db`, `version` | constant 1; what this worker runs |
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from prometheus_client import CollectorRegistry, Gauge, Histogram, Info, start_h
 from prometheus_client import Counter as PromCounter
 from prometheus_client.metrics_core import HistogramMetricFamily, Metric
 
+from pipeline import __version__
 from pipeline.core.engine import BatchResult, Engine
 from pipeline.core.policy import Action
 from pipeline.core.reasons import Reason
@@ -44,7 +45,20 @@ PREFIX = "anonymizer"
 UNKNOWN_KEY = "unknown_key"
 URL_DROP_LABELS = (QUERY_NAME, QUERY_PARAM, REFERRER_SCHEME, REFERRER_INVALID)
 CLOCKS = ("event_time", "record_time")
-BATCH_BUCKETS = (1, 10, 50, 100, 250, 500, 1000, 2000, 3000, 5000)
+BATCH_BUCKETS = (
+    1,
+    10,
+    50,
+    100,
+    250,
+    500,
+    1000,
+    2000,
+    5000,
+    10_000,
+    20_000,
+    50_000,
+)  # default 10,000
 STEP_BUCKETS = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.5)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
 
@@ -206,6 +220,7 @@ class WorkerMetrics:
                 "policy_version": engine.policy.label,
                 "key_id": engine.keys.active.key_id,
                 "geo_db": engine.geo.build,
+                "version": __version__,
             }
         )
 

@@ -14,6 +14,7 @@ _STOP = frozenset(" \t\r\n\f\v<>()[]{},;:\"'@/?#&=|\\!*`^~")
 _DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:[A-Za-z]{2,}|[Xx][Nn]--[A-Za-z0-9-]+)")
 _BARE = re.compile(r"[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*")
 _SCALE = re.compile(r"\d+(?:\.\d+)?x(?:\.|\Z)")
+_ADDRESS_LITERAL = re.compile(r"\[(?:IPv6:)?[0-9A-Fa-f:.]{2,45}\]")
 _QUOTED = re.compile(r'"[^"\n]{1,64}"\Z')
 _SPACES = " \t"
 # Obfuscated: `name (at) example (dot) jp`, `name [at] example.jp`, `name★example.jp`, and
@@ -113,7 +114,11 @@ def _plain(text: str) -> list[Finding]:
         before = at > 0 and text[at - 1] in _SPACES
         after = at + 1 < len(text) and text[at + 1] in _SPACES
         spaced = before or after
-        if not domain or (before and not after):
+        literal = _ADDRESS_LITERAL.match(text, at + 1) if not domain else None
+        if literal is not None and local:  # `taro@[192.0.2.1]`: an address as the domain
+            found.append(Finding(Kind.EMAIL, left, literal.end()))
+            floor = literal.end()
+        elif not domain or (before and not after):
             pass  # `follow @shop`: a handle
         elif (local and _is_domain(domain, local, spaced)) or (
             not local and not spaced and _DOMAIN.match(domain)  # `/@example.jp`

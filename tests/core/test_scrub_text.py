@@ -125,3 +125,11 @@ def test_coordinates_with_hemispheres_or_in_degrees_minutes_seconds(
 )
 def test_a_name_with_an_honorific_is_a_name(text: str, expected: str) -> None:
     assert scrub_text(text, 512) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["taro@[192.0.2.1]", "mail taro@[IPv6:2001:db8::1] now", "ｔａｒｏ＠［192.0.2.1］"]
+)
+def test_an_address_literal_as_the_domain_takes_the_local_part_with_it(text: str) -> None:
+    out = scrub_text(text, 512)
+    assert "taro" not in out and "[email]" in out

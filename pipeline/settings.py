@@ -45,8 +45,8 @@ class EngineSettings(BaseSettings):
 
     def build_engine(self) -> Engine:
         """The engine, or a ConfigError naming the first thing that is wrong."""
+        self.key_ring()  # a missing or bad key ring fails at start-up, like any setting
         return Engine(
-            self.key_ring(),
             policy=load_policy(self.policy),
             geoip=self.geoip,
             trusted_proxies=[p for p in self.trusted_proxies.split(",") if p.strip()],

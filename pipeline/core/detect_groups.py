@@ -5,7 +5,10 @@ Digit groups (2 or more digits each) joined by a space, a dash of any kind, a do
 validates: `[card]` when Luhn-valid with 13-19 digits, else `[id]` (a phone number found by the
 phone detector keeps its kind). Not identifiers: dates (`2025-11-24`, `2025 11 24`,
 `24.11.2025`, `11/24/2025`, `2025-11`), lists of years, prices (`¥1 280 000`, `1 280 000円`),
-decimals (`1,299.00`), and versions (`Chrome/120.10.6099.230`, `v12.34.5678`).
+decimals (`1,299.00`), and versions: `Chrome/120.10.6099.230` in a user agent, and after a
+version word anywhere (`Version 120.10.6099.230`, `v12.34.5678`) when every group has at most 4
+digits and it is no valid card number. Elsewhere `Name/10.00.000000` or `card/4111.1111.1111.1111`
+is an identifier: outside a user agent it reads the same way as a version.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ _UA_GROUPS = re.compile(
     rf"\d{{2,19}}(?:[ \t]{{0,2}}[{_DASHES}]?[ \t]{{0,2}}\d{{2,19}}){{1,11}}(?!\d)"
 )
 _DIGITS = re.compile(r"\d+")
-_VERSION_WORD = re.compile(r"(?i)(?:\bv|\bver|version|build|[A-Za-z]/)[. ]?\Z")
+_VERSION_WORD = re.compile(r"(?i)(?:\bv|\bver|version|build|(?P<slash>[A-Za-z]/))[. ]?\Z")
 _CURRENCY = "¥$€£￥"
 
 
@@ -89,6 +92,15 @@ def _price(text: str, start: int, end: int) -> bool:
     return (before[-1:] in _CURRENCY and before != "") or after.startswith(("円", "yen", "JPY"))
 
 
+def _version(text: str, start: int, groups: list[str], versions: bool) -> bool:
+    """Whether dotted `groups` at `start` are a version: after `Name/` in a user agent, or after
+    a version word with groups of at most 4 digits."""
+    word = _VERSION_WORD.search(text, max(0, start - 8), start)
+    if word is None:
+        return False
+    return versions or (word.group("slash") is None and all(len(g) <= 4 for g in groups))
+
+
 def find_grouped(text: str, *, versions: bool = False) -> list[Finding]:
     """Numbers of 10 or more digits written in groups in normalized `text`."""
     found: list[Finding] = []
@@ -111,9 +123,9 @@ def find_grouped(text: str, *, versions: bool = False) -> list[Finding]:
             if _price(text, start, end):
                 continue
             dotted = all(text[spans[k][1] : spans[k + 1][0]] == "." for k in range(first, last - 1))
-            if dotted and _VERSION_WORD.search(text, max(0, start - 8), start):
-                continue  # a version (`Chrome/120.10.6099.230`, `v12.34.5678`)
             kind = Kind.CARD if 13 <= len(digits) <= 19 and _luhn(digits) else Kind.ID
+            if dotted and kind is Kind.ID and _version(text, start, groups[first:last], versions):
+                continue  # a version (`Chrome/120.10.6099.230`, `v12.34.5678`)
             if dotted and _packed_ipv4(groups[first:last]):
                 kind = Kind.IP  # `198.51.25607`: an IPv4 address with its last parts packed
             found.append(Finding(kind, start, end))

@@ -47,26 +47,39 @@ def _valid(address: str) -> bool:
     return True
 
 
+_HEX_GROUPS = re.compile(r"[0-9A-Fa-f]{1,4}(?::+[0-9A-Fa-f]{1,4}){4,}")
+
+
 def _v6_span(candidate: str) -> tuple[int, int] | None:
     """Where the IPv6 address in `candidate` is (None: none).
 
     Tried as a whole (with its zone id), then without a tail that is no part of it
-    (`2001:db8::7.`, a port `2001:db8::7:8080`), then without a head (`:2001:db8::7`, `v6:...`).
+    (`2001:db8::7.`, a port `2001:db8::7:8080`) and without a head (`:2001:db8::7`, `v6:...`);
+    the longest valid span wins. A run of five or more hex groups that is no valid address as
+    written (an address with extra groups around it) is taken whole: it is one, damaged.
     """
     address = candidate.partition("%")[0]
     if _valid(address):
         return 0, len(candidate)
+    best: tuple[int, int] | None = None
     starts = [0] + [i + 1 for i, c in enumerate(address[:-1]) if c == ":" and address[i + 1] != ":"]
     for start in starts[:4]:
         end = len(address)
         for _ in range(3):
             trimmed = address[start:end].rstrip(".:")
             if trimmed and _valid(trimmed):
-                return start, start + len(trimmed)
+                if best is None or len(trimmed) > best[1] - best[0]:
+                    best = start, start + len(trimmed)
+                break
             end = start + trimmed.rfind(":")
             if end <= start:
                 break
-    return None
+    groups = _HEX_GROUPS.search(address)
+    if groups is not None and _MAC.fullmatch(groups.group()):
+        groups = None  # a MAC address: found as an id
+    if groups is not None and (best is None or groups.end() - groups.start() > best[1] - best[0]):
+        return groups.start(), groups.end()
+    return best
 
 
 def _part(part: str) -> bool:

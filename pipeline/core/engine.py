@@ -1,7 +1,8 @@
 """The engine: raw payloads in, anonymized records and typed rejects out, one batch at a time.
 
-Pure: no I/O, no clock, no randomness. Output is a function of the payloads, the policy, the key
-ring and the GeoIP database; every shell (offline files, the Kafka worker, replay) calls `process`.
+Pure: no I/O, no clock, no randomness. Output is a function of the payloads, the day keys, the
+policy and the GeoIP database; every shell (offline files, the Kafka worker, replay) calls
+`process`. The engine holds no long-lived key: the shell hands each batch the day keys it holds.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from typing import Any, NamedTuple
 
 from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, ClientResolver
+from pipeline.core.day_keys import DayKeys
 from pipeline.core.geo import GeoResolver
-from pipeline.core.keys import KeyRing
+from pipeline.core.keys import Key
 from pipeline.core.policy import Action, Policy, load_policy
-from pipeline.core.pseudonyms import Pseudonymizer, day_of
+from pipeline.core.pseudonyms import DAY_MS, day_of, pseudonymizer_for
 from pipeline.core.reasons import Reason
-from pipeline.core.seal import Sealer
+from pipeline.core.seal import sealer_for
 from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.day_key import FindDayKey
 from pipeline.core.steps.encode import Encode
 from pipeline.core.steps.identity import DropIdentifiers, Geolocate, Pseudonymize, ResolveClient
 from pipeline.core.steps.intake import Decode, LimitSize
@@ -29,7 +32,9 @@ from pipeline.core.steps.scrub import Scrub
 from pipeline.core.steps.validate import Validate
 from pipeline.errors import ConfigError
 
-# Steps that run while the raw IP is in hand; none of them may reject.
+# What runs before the raw IP is looked at, in order; then the identity steps, none of which may
+# reject, while the raw IP is in hand.
+BEFORE_IDENTITY = ("limit_size", "decode", "find_day_key")
 IDENTITY_STEPS = (
     "resolve_client",
     "geolocate",
@@ -81,13 +86,16 @@ def size_bucket(size: int) -> int:
 
 
 def check_step_order(steps: Sequence[Step]) -> None:
-    """The identity steps run together, in order, and none of them can reject."""
+    """The identity steps run together, in order, right after the day key is found, and none of
+    them can reject."""
     names = [s.name for s in steps]
     if IDENTITY_STEPS[0] not in names:
         raise ConfigError("the identity steps are missing")
     start = names.index(IDENTITY_STEPS[0])
     if tuple(names[start : start + len(IDENTITY_STEPS)]) != IDENTITY_STEPS:
         raise ConfigError("the identity steps must run together, in order, right after decode")
+    if tuple(names[:start]) != BEFORE_IDENTITY:
+        raise ConfigError(f"only {', '.join(BEFORE_IDENTITY)} may run before the identity steps")
     if any(s.reasons for s in steps[start : start + len(IDENTITY_STEPS)]):
         raise ConfigError("a step that runs while the raw IP is in hand must not reject")
 
@@ -97,7 +105,6 @@ class Engine:
 
     def __init__(
         self,
-        keys: KeyRing,
         *,
         policy: Policy | None = None,
         geoip: Path | None = None,
@@ -106,20 +113,14 @@ class Engine:
         geo: GeoResolver | None = None,
     ) -> None:
         self.policy = policy or load_policy()
-        self.keys = keys
         self.schema = load_schema(ANONYMIZED)
         self.geo = geo or GeoResolver(
             geoip,
             min_city_population=self.policy.min_city_population,
             no_city_countries=self.policy.no_city_countries,
         )
-        self.provenance = {
-            "key_id": keys.active.key_id,
-            "policy_version": self.policy.label,
-            "geo_db": self.geo.build,
-        }
-        self._sealer = Sealer(keys.active)
-        self._pseudonyms = Pseudonymizer(keys.active)
+        # Constant provenance; `key_id` is each record's day key.
+        self.provenance = {"policy_version": self.policy.label, "geo_db": self.geo.build}
         self.steps: tuple[Step, ...] = self._steps(trusted_proxies, max_record_bytes)
         check_step_order(self.steps)
         self.field_names = tuple(f["name"] for f in self.schema["fields"])
@@ -135,9 +136,10 @@ class Engine:
         steps: tuple[Step, ...] = (
             LimitSize(policy.max_payload_bytes),
             Decode(),
+            FindDayKey(),
             ResolveClient(ClientResolver(trusted_proxies, policy.max_forwarded_hops)),
             Geolocate(self.geo),
-            Pseudonymize(self._pseudonyms),
+            Pseudonymize(),
             ForgetAddresses(policy),
             DropIdentifiers(dropped, raw, policy.known_unknown_keys),
             Validate(policy),
@@ -147,10 +149,17 @@ class Engine:
         return steps
 
     def process(
-        self, payloads: Sequence[bytes], *, timer: Callable[[], float] | None = None
+        self,
+        payloads: Sequence[bytes],
+        days: DayKeys,
+        *,
+        arrival_ms: Sequence[int | None] | None = None,
+        timer: Callable[[], float] | None = None,
     ) -> BatchResult:
-        """Anonymize one batch. Never raises on input; `timer` (e.g. perf_counter) times each step."""
-        ctx = Context()
+        """Anonymize one batch under `days`. Never raises on input. `arrival_ms[i]`: when payload
+        i arrived (its Kafka timestamp), whose day seals it if it is rejected; `timer` (e.g.
+        perf_counter) times each step."""
+        ctx = Context(days)
         batch = [Work(i, p) for i, p in enumerate(payloads)]
         seconds: dict[str, float] = {}
         for step in self.steps:
@@ -164,25 +173,51 @@ class Engine:
         new = tuple.__new__
         records = [new(Record, (w.index, w.key, w.value, w.values)) for w in batch]
         reject = self.reject
-        rejects = [reject(w.index, w.payload, r, name, step) for w, r, name, step in ctx.rejected]
+        rejects = [
+            reject(
+                w.index, w.payload, r, name, step, days, arrival_ms[w.index] if arrival_ms else None
+            )
+            for w, r, name, step in ctx.rejected
+        ]
         rejects.sort(key=lambda r: r.index)
         return BatchResult(records, rejects, ctx.dropped, seconds)
 
     def reject(
-        self, index: int, payload: bytes, reason: Reason, field: str | None, step: str
+        self,
+        index: int,
+        payload: bytes,
+        reason: Reason,
+        field: str | None,
+        step: str,
+        days: DayKeys,
+        arrival_ms: int | None = None,
     ) -> Reject:
-        """A reject of `payload`, sealed under the active key (also for shells that refuse a
-        record after the engine, e.g. the output topic finding it too large). Its size is told
-        only as a bucket; the seal is deterministic (a replay reproduces it)."""
-        sealer = self._sealer
+        """A reject of `payload` (also for shells that refuse a record after the engine, e.g. the
+        output topic finding it too large), sealed under the key of the day it arrived, or of
+        `days.today` when that day has none. Its size is told only as a bucket; the seal is
+        deterministic (a replay reproduces it)."""
+        key = None if arrival_ms is None else days.key(arrival_ms // DAY_MS)
+        sealer = sealer_for(key or _today(days))
         size = size_bucket(len(payload))
         return Reject(index, reason, field, step, sealer.key_id, size, sealer.seal(payload))
 
-    def event_key(self, event_id: str, site_id: str, event_time: int) -> str | None:
+    def event_key(self, event_id: str, site_id: str, event_time: int, days: DayKeys) -> str | None:
         """The `event_id` a record of this raw id gets (for tools that pair raw and output)."""
         day = day_of(event_time)
-        return None if day is None else self._pseudonyms.event(event_id, site_id, day)
+        key = None if day is None else days.key(day)
+        return (
+            None
+            if key is None or day is None
+            else pseudonymizer_for(key).event(event_id, site_id, day)
+        )
 
     def as_dict(self, record: Record) -> dict[str, Any]:
         """A record as a field-name mapping (the Avro record's JSON form)."""
         return dict(zip(self.field_names, record.values, strict=True))
+
+
+def _today(days: DayKeys) -> Key:
+    key = days.key(days.today)
+    if key is None:
+        raise ConfigError("the day keys hold no key for today: a shell must never pass such")
+    return key

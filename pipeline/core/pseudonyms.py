@@ -1,7 +1,9 @@
-"""Keyed pseudonyms: keyed BLAKE2b-128 (a PRF, like HMAC) under purpose sub-keys, scoped per site and day.
+"""Keyed pseudonyms: keyed BLAKE2b-128 (a PRF, like HMAC) under purpose sub-keys of a day key,
+scoped per site and day.
 
 Never a plain hash and never mmh3: without the key, an IPv4 pseudonym could be reversed by
-hashing all 2^32 addresses.
+hashing all 2^32 addresses. The key is the day's random secret (`day_keys`): once it is
+destroyed, nobody, the operator included, can recompute or reverse that day's pseudonyms.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from pipeline.core.client_ip import IP
+from pipeline.core.day_keys import DayKeys
 from pipeline.core.keys import Key, Purpose
 
 DAY_MS = 86_400_000
@@ -91,12 +94,19 @@ class Pseudonymizer:
         return _uuid4_text(h.digest())
 
 
-def output_event_id(p: Pseudonymizer, raw: Mapping[str, Any]) -> str | None:
-    """The `event_id` the record of a raw event (a decoded JSON object) gets, or None when the
-    event cannot have one: for tools that pair raw events with anonymized records."""
+@lru_cache(maxsize=64)
+def pseudonymizer_for(key: Key) -> Pseudonymizer:
+    """The pseudonymizer of a day key, derived once (a few days are live at a time)."""
+    return Pseudonymizer(key)
+
+
+def output_event_id(days: DayKeys, raw: Mapping[str, Any]) -> str | None:
+    """The `event_id` the record of a raw event (a decoded JSON object) gets under `days`, or
+    None when the event cannot have one: for tools that pair raw events with anonymized records."""
     event_id, site_id, event_time = raw.get("event_id"), raw.get("site_id"), raw.get("event_time")
     if not (isinstance(event_id, str) and isinstance(site_id, str)):
         return None
     if type(event_time) is not int or (day := day_of(event_time)) is None:
         return None
-    return p.event(event_id, site_id, day)
+    key = days.key(day)
+    return None if key is None else pseudonymizer_for(key).event(event_id, site_id, day)

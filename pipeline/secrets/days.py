@@ -7,19 +7,14 @@ secret is destroyed at end(D) + window. Pure functions of times in epoch millise
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from pipeline.core.day_keys import DAY_MS, day_label
 
-DAY_MS = 86_400_000
+__all__ = ["DAY_MS", "day_label", "day_of", "destroy_at", "expired", "live_days"]
 
 
 def day_of(ms: int) -> int:
     """The UTC day number (days since 1970-01-01) of an epoch-ms time."""
     return ms // DAY_MS
-
-
-def day_label(day: int) -> str:
-    """`2026-12-03` for a day number."""
-    return datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%d")
 
 
 def destroy_at(day: int, window_ms: int) -> int:

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
-from pipeline.core.keys import KeyRing
+from pipeline.core.day_keys import HeldDays, day_key_id
+from pipeline.core.keys import Key, KeyRing
 from pipeline.errors import AnonymizerError
 from pipeline.kafka.config import KafkaSettings
-from pipeline.secrets.days import day_label, destroy_at, expired, live_days
+from pipeline.secrets.days import day_label, day_of, destroy_at, expired, live_days
 from pipeline.secrets.wrap import new_secret, unwrap, wrap, wrapped_key_id
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class DaySecretStore:
         )
         self._producer = Producer(settings.producer_config())
         self._proposals: dict[int, list[Proposal]] = {}
-        self._secrets: dict[int, bytes] = {}
+        self._secrets: dict[int, Key] = {}
         self._position = 0
         self._assigned = False
         self.roll_ms = roll_ms
@@ -159,8 +160,12 @@ class DaySecretStore:
                                       key=lambda p: p.offset)  # fmt: skip
 
     def secret(self, day: int) -> bytes:
-        """The adopted secret of `day`, creating it when no worker has; DaySecretUnavailable
-        when the day is outside the window or its secret cannot be opened."""
+        """The adopted secret of `day` (see `key`)."""
+        return self.key(day).secret
+
+    def key(self, day: int) -> Key:
+        """The adopted secret of `day` as a day key, creating it when no worker has;
+        DaySecretUnavailable when the day is outside the window or its secret cannot be opened."""
         if expired(day, self.now_ms(), self.window_ms):
             raise DaySecretUnavailable(f"day {day_label(day)} has left the window: no secret")
         cached = self._secrets.get(day)
@@ -174,8 +179,8 @@ class DaySecretStore:
             secret = unwrap(self.keys, day, first.proposal, first.blob)
         except AnonymizerError as exc:
             raise DaySecretUnavailable(str(exc)) from None
-        self._secrets[day] = secret
-        return secret
+        key = self._secrets[day] = Key(day_key_id(day, first.proposal), secret)
+        return key
 
     def _propose(self, day: int) -> None:
         proposal = uuid.uuid4().hex
@@ -189,11 +194,27 @@ class DaySecretStore:
         if day not in self._proposals:
             raise DaySecretUnavailable(f"day {day_label(day)}: proposal not read back")
 
-    def ensure_window(self) -> dict[int, bytes]:
-        """Every live day's secret (creating missing ones), after destroying expired days."""
+    def ensure_window(self) -> dict[int, Key]:
+        """Every live day's key (creating missing ones), after destroying expired days."""
         self.destroy_expired()
         days = live_days(self.now_ms(), self.window_ms, self.ahead_ms)
-        return {day: self.secret(day) for day in days}
+        return {day: self.key(day) for day in days}
+
+    def held(self) -> HeldDays:
+        """The live days' keys now, for the engine (DaySecretUnavailable if any is missing)."""
+        now = self.now_ms()
+        keys = {
+            d: k for d, k in self.ensure_window().items() if not expired(d, now, self.window_ms)
+        }
+        return HeldDays(keys, day_of(now))
+
+    def lookup(self) -> dict[str, Key]:
+        """The keys of every day the store still holds, by key id, without creating any: to open
+        dead letters. A day whose secret is gone is absent (its dead letters are shredded)."""
+        self.refresh()
+        now = self.now_ms()
+        held = [self.key(d) for d in sorted(self._proposals) if not expired(d, now, self.window_ms)]
+        return {key.key_id: key for key in held}
 
     def destroy_expired(self) -> list[int]:
         """Tombstone every proposal of every day that has left the window; the days destroyed."""

@@ -24,4 +24,4 @@ def ring() -> KeyRing:
 
 @pytest.fixture(scope="session")
 def engine(ring: KeyRing, test_db: Path) -> Engine:
-    return Engine(ring, geoip=test_db)
+    return Engine(geoip=test_db)

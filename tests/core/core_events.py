@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 from pipeline.core import Engine, Reject
-from pipeline.core.keys import KeyRing
+from pipeline.core.day_keys import DayKeys, day_key_id, day_of_key_id
+from pipeline.core.keys import Key, KeyRing
 
 CHROME_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -29,6 +30,26 @@ def key_spec(*key_ids: str) -> str:
 
 def make_ring(*key_ids: str) -> KeyRing:
     return KeyRing.parse(key_spec(*key_ids))
+
+
+class SeededDays:
+    """Test day keys: a fixed secret per seed and day, so runs reproduce and seeds differ. (The
+    real ones are random: `pipeline.secrets`; nothing like this exists outside the tests.)"""
+
+    def __init__(self, seed: str = "k1", today: int = EVENT_TIME // DAY_MS) -> None:
+        self.seed, self.today = seed, today
+        self._proposal = hashlib.sha256(seed.encode()).hexdigest()[:8]
+
+    def key(self, day: int) -> Key | None:
+        return Key(day_key_id(day, self._proposal), secret_for(self.seed, str(day)))
+
+    def get(self, key_id: str) -> Key | None:
+        day = day_of_key_id(key_id)
+        key = None if day is None else self.key(day)
+        return key if key is not None and key.key_id == key_id else None
+
+
+DAYS = SeededDays()
 
 
 def valid_event(**overrides: Any) -> dict[str, Any]:
@@ -68,16 +89,16 @@ def dumps(event: Any) -> bytes:
     return json.dumps(event, ensure_ascii=False).encode("utf-8")
 
 
-def only_record(engine: Engine, payload: bytes) -> dict[str, Any]:
+def only_record(engine: Engine, payload: bytes, days: DayKeys = DAYS) -> dict[str, Any]:
     """Process one payload that must be kept; its output record as a dict."""
-    result = engine.process([payload])
+    result = engine.process([payload], days)
     assert not result.rejects, result.rejects
     assert len(result.records) == 1
     return engine.as_dict(result.records[0])
 
 
-def only_reject(engine: Engine, payload: bytes) -> Reject:
-    result = engine.process([payload])
+def only_reject(engine: Engine, payload: bytes, days: DayKeys = DAYS) -> Reject:
+    result = engine.process([payload], days)
     assert not result.records, [engine.as_dict(r) for r in result.records]
     assert len(result.rejects) == 1
     return result.rejects[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core_events import only_reject, readable
+from core_events import DAYS, only_reject, readable
 
 from pipeline.core import Engine, Reason, Reject
 from pipeline.core.engine import IDENTITY_STEPS, size_bucket
@@ -16,12 +16,15 @@ from pipeline.core.seal import unseal
 STEP_NAMES = (
     "limit_size",
     "decode",
+    "find_day_key",
     *IDENTITY_STEPS,
     "validate",
     "scrub",
     "encode",
 )
-VOCABULARY = frozenset(FIELDS) | {r.value for r in Reason} | set(STEP_NAMES) | {"k1"}
+VOCABULARY = (
+    frozenset(FIELDS) | {r.value for r in Reason} | set(STEP_NAMES) | {DAYS.key(DAYS.today).key_id}
+)
 
 
 def _leaves(value: Any) -> list[str]:
@@ -55,7 +58,7 @@ def check_reject(
     reject = only_reject(engine, payload)
     assert (reject.reason, reject.field, reject.step) == (reason, field, step)
     assert reject.index == 0
-    assert reject.key_id == ring.active.key_id
+    assert reject.key_id == DAYS.key(DAYS.today).key_id  # no arrival time: sealed under today
     assert reject.payload_size == size_bucket(len(payload)) >= max(64, len(payload))
     assert reject.field is None or reject.field in FIELDS
     assert reject.step in {s.name for s in engine.steps}
@@ -65,5 +68,5 @@ def check_reject(
     for value in _input_texts(payload):
         assert value not in text
     assert payload not in reject.sealed or len(payload) < 4
-    assert unseal(ring, reject.key_id, reject.sealed) == payload
+    assert unseal(DAYS, reject.key_id, reject.sealed) == payload
     return reject

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
 import pytest
-from core_events import dumps, only_record, valid_event
+from core_events import DAYS, dumps, only_record, valid_event
 
 from pipeline.core import Engine
 from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, ClientResolver, parse_ip
@@ -154,7 +154,7 @@ SAME_CLIENT_V6 = [
 
 @pytest.mark.parametrize("forms", [SAME_CLIENT_V4, SAME_CLIENT_V6], ids=["v4", "v6"])
 def test_one_client_in_any_form_gets_one_visitor_key(engine: Engine, forms: list[str]) -> None:
-    result = engine.process([dumps(valid_event(ip=form)) for form in forms])
+    result = engine.process([dumps(valid_event(ip=form)) for form in forms], DAYS)
     assert not result.rejects
     keys = {engine.as_dict(r)["visitor_key"] for r in result.records}
     assert len(keys) == 1
@@ -174,7 +174,7 @@ def test_the_client_behind_a_proxy_is_the_one_pseudonymized_and_located(engine: 
 
 
 def test_custom_trusted_proxies_reach_the_engine(ring, test_db) -> None:
-    engine = Engine(ring, geoip=test_db, trusted_proxies=["11.1.0.0/16"])
+    engine = Engine(geoip=test_db, trusted_proxies=["11.1.0.0/16"])
     out = only_record(engine, dumps(valid_event(ip="11.1.2.3", forwarded_for="11.3.7.9")))
     assert out["city"] == "San Francisco"
     out = only_record(engine, dumps(valid_event(ip="10.0.0.1", forwarded_for="11.3.7.9")))

@@ -248,3 +248,16 @@ def test_coordinates_never_come_out(data: st.DataObject, lat: int, lon: int) -> 
     core = f"{lat / 1e6:.6f}"
     written = f"{core}{data.draw(st.sampled_from([',', ', ', '%2C', ';']))}{lon / 1e6:.6f}"
     assert core not in _scrubbed(data.draw, written)
+
+
+@pytest.mark.parametrize("before", ["X:", "X::", "a:", "ffff:", "::"])
+@pytest.mark.parametrize("after", [":", "::", ":ab", ""])
+@pytest.mark.parametrize(
+    "address", ["2001:0db8:0001:0000:0000:0000:0000:0001", "2001:db8:1:0:0:0:0:1", "2001:db8:1::1"]
+)
+def test_an_address_with_more_colon_groups_around_it_is_still_found(
+    before: str, after: str, address: str
+) -> None:
+    # Extra groups make the run no valid address as written: the address inside is still one.
+    out = scrub_text(f"{before}{address}{after} x", 512).lower()
+    assert "0db8:0001" not in out and "db8:1" not in out, out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import fastavro
-from core_events import dumps, make_ring, valid_event
+from core_events import DAYS, SeededDays, dumps, valid_event
 from fastavro.schema import fingerprint, parse_schema, to_parsing_canonical_form
 
 from pipeline.codec.schemas import ANONYMIZED, load_schema
@@ -21,8 +21,8 @@ def _batch() -> list[bytes]:
 
 def test_processing_twice_gives_identical_output(test_db) -> None:
     batch = _batch()
-    first = Engine(make_ring("k1"), geoip=test_db).process(batch)
-    second = Engine(make_ring("k1"), geoip=test_db).process(batch)
+    first = Engine(geoip=test_db).process(batch, DAYS)
+    second = Engine(geoip=test_db).process(batch, DAYS)
     assert first.records and first.rejects
     assert first.records == second.records
     assert [(r.index, r.value, r.key) for r in first.records] == [
@@ -35,8 +35,8 @@ def test_processing_twice_gives_identical_output(test_db) -> None:
 
 def test_another_key_changes_pseudonyms_and_seals(test_db) -> None:
     batch = _batch()
-    a = Engine(make_ring("k1"), geoip=test_db).process(batch)
-    b = Engine(make_ring("k2"), geoip=test_db).process(batch)
+    a = Engine(geoip=test_db).process(batch, DAYS)
+    b = Engine(geoip=test_db).process(batch, SeededDays("k2"))
     assert [r.index for r in a.records] == [r.index for r in b.records]
     assert all(x.value != y.value for x, y in zip(a.records, b.records, strict=True))
     assert all(x.sealed != y.sealed for x, y in zip(a.rejects, b.rejects, strict=True))
@@ -46,7 +46,7 @@ def test_records_are_single_object_encoded_and_fastavro_reads_them(engine: Engin
     schema = load_schema(ANONYMIZED)
     expected_fp = fingerprint(to_parsing_canonical_form(schema), "CRC-64-AVRO")
     parsed = parse_schema(dict(schema))
-    result = engine.process(_batch())
+    result = engine.process(_batch(), DAYS)
     assert result.records
     for record in result.records:
         fp, body = split(record.value)

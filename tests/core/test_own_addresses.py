@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from address_text import forms, key, percent, spelled
-from core_events import dumps, valid_event
+from core_events import DAYS, dumps, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from written_forms import full_width
@@ -96,7 +96,7 @@ def test_no_form_of_an_own_address_leaves_the_engine(
         planted[field] = _plant(field, f"a {encode(written[(form + i) % len(written)])} z")[:35]
         if field in URL_FIELDS:
             planted[field] = _plant(field, encode(written[(form + i) % len(written)]))
-    result = engine.process([dumps(_event(client, hop, planted))])
+    result = engine.process([dumps(_event(client, hop, planted))], DAYS)
     assert not result.rejects, result.rejects
     out = engine.as_dict(result.records[0])
     for field in SCRUB_FIELDS:
@@ -167,7 +167,7 @@ def test_an_address_as_a_url_host_stays_a_valid_url(engine: Engine) -> None:
     event = _forgotten(valid_event(ip="198.51.100.23", url=url))
     # A host that is wholly the address is left to the URL scrubber, which makes it [ip].
     assert event.url == "http://198.51.100.23:8080/a?utm_source=[ip]"
-    out = engine.process([dumps(valid_event(ip="198.51.100.23", url=url))])
+    out = engine.process([dumps(valid_event(ip="198.51.100.23", url=url))], DAYS)
     assert len(out.records) == 1, out.rejects
     assert engine.as_dict(out.records[0])["url"] == "http://[ip]:8080/a?utm_source=[ip]"
     # Part of a host name: replaced by a label, so the URL stays valid.

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from core_events import dumps, valid_event
+from core_events import DAYS, dumps, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from written_forms import full_width, luhn_complete, my_number
@@ -121,7 +121,7 @@ def test_planted_identifiers_never_come_out(
     written, core = planted
     event = valid_event()
     _plant(event, field, written, before, after)
-    result = engine.process([dumps(event)])
+    result = engine.process([dumps(event)], DAYS)
     assert len(result.records) + len(result.rejects) == 1
     for record in result.records:
         text, digits = _visible(engine.as_dict(record))
@@ -133,6 +133,6 @@ def test_planted_identifiers_never_come_out(
 @pytest.mark.parametrize("scheme", ["mailto:", "tel:", "sms:", "data:text/plain,", "javascript:"])
 def test_a_referrer_of_another_scheme_keeps_nothing(engine: Engine, scheme: str) -> None:
     event = valid_event(referrer=f"{scheme}hanakoyamada@example.jp")
-    result = engine.process([dumps(event)])
+    result = engine.process([dumps(event)], DAYS)
     assert len(result.records) == 1
     assert engine.as_dict(result.records[0])["referrer"] is None

@@ -166,10 +166,10 @@ def test_an_engine_with_a_drifted_policy_is_refused(tmp_path: Path, ring, test_d
     text = TEXT[:start] + '[fields.title]\naction = "drop"\nitem = "title"\n\n' + TEXT[end:]
     policy = load_policy(_write(tmp_path, text))
     with pytest.raises(ConfigError, match=r"schema fields no policy entry produces: \['title'\]"):
-        Engine(ring, policy=policy, geoip=test_db)
+        Engine(policy=policy, geoip=test_db)
     # Keeping `visitor_cookie` would put a raw id in an output field the schema lacks.
     start, end = _section(TEXT, "visitor_cookie")
     text = TEXT[:start] + '[fields.visitor_cookie]\naction = "keep"\nitem = "x"\n\n' + TEXT[end:]
     policy = load_policy(_write(tmp_path, text))
     with pytest.raises(ConfigError, match=r"missing from the schema: \['visitor_cookie'\]"):
-        Engine(ring, policy=policy, geoip=test_db)
+        Engine(policy=policy, geoip=test_db)

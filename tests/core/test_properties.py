@@ -9,7 +9,7 @@ from ipaddress import IPv4Address, ip_address
 from typing import Any
 
 import pytest
-from core_events import CHROME_UA, EVENT_TIME, dumps, make_ring, readable, valid_event
+from core_events import CHROME_UA, DAYS, EVENT_TIME, dumps, make_ring, readable, valid_event
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -61,7 +61,7 @@ payloads = st.one_of(
 
 
 def _check_partition(engine: Engine, batch: list[bytes]) -> None:
-    result = engine.process(batch)
+    result = engine.process(batch, DAYS)
     indices = [r.index for r in result.records] + [r.index for r in result.rejects]
     assert sorted(indices) == list(range(len(batch)))
     for reject in result.rejects:
@@ -175,13 +175,13 @@ def _occurrences(haystacks: list, needle: Any) -> int:
 
 @pytest.fixture(scope="module")
 def baseline(engine: Engine) -> tuple[list[str], list[bytes], list[str]]:
-    return _texts(engine, engine.process([dumps(valid_event())]))
+    return _texts(engine, engine.process([dumps(valid_event())], DAYS))
 
 
 def _check_planted(engine: Engine, baseline, where: str, planted: str) -> None:
     event = valid_event()
     PLANTERS[where](event, planted)
-    result = engine.process([dumps(event)])
+    result = engine.process([dumps(event)], DAYS)
     assert len(result.records) == 1, [(r.reason, r.field) for r in result.rejects]
     values, blobs, rejects = _texts(engine, result)
     base_values, base_blobs, _ = baseline
@@ -279,7 +279,7 @@ def test_the_engine_gives_one_visitor_key_per_client_site_and_day(
         )
     )
     batch.append(dumps(valid_event(ip=str(ip), site_id=site, event_time=day_start + 86_400_000)))
-    result = engine.process(batch)
+    result = engine.process(batch, DAYS)
     assert not result.rejects
     keys = [engine.as_dict(r)["visitor_key"] for r in result.records]
     assert len(set(keys[: len(forms)])) == 1

@@ -6,22 +6,33 @@ import re
 from ipaddress import ip_address
 
 import pytest
-from core_events import DAY_MS, EVENT_TIME, dumps, key_spec, make_ring, only_record, valid_event
+from core_events import (
+    DAY_MS,
+    DAYS,
+    EVENT_TIME,
+    SeededDays,
+    dumps,
+    make_ring,
+    only_record,
+    only_reject,
+    valid_event,
+)
 
-from pipeline.core import Engine
-from pipeline.core.keys import KeyRing
-from pipeline.core.pseudonyms import Pseudonymizer, day_of
+from pipeline.core import Engine, Reason
+from pipeline.core.day_keys import DayKeys, HeldDays, day_key_id, day_of_key_id
+from pipeline.core.keys import Key
+from pipeline.core.pseudonyms import Pseudonymizer, day_of, output_event_id
 
 KEY_TEXT = re.compile(r"[A-Za-z0-9_-]{22}")
 DAY_START = EVENT_TIME - EVENT_TIME % DAY_MS
 
 
-def _visitor(engine: Engine, **overrides) -> str | None:
-    return only_record(engine, dumps(valid_event(**overrides)))["visitor_key"]
+def _visitor(engine: Engine, days: DayKeys = DAYS, **overrides) -> str | None:
+    return only_record(engine, dumps(valid_event(**overrides)), days)["visitor_key"]
 
 
-def _session(engine: Engine, **overrides) -> str | None:
-    return only_record(engine, dumps(valid_event(**overrides)))["session_key"]
+def _session(engine: Engine, days: DayKeys = DAYS, **overrides) -> str | None:
+    return only_record(engine, dumps(valid_event(**overrides)), days)["session_key"]
 
 
 def test_same_ip_site_and_day_give_the_same_visitor_key(engine: Engine) -> None:
@@ -40,18 +51,50 @@ def test_another_site_day_or_ip_gives_another_visitor_key(engine: Engine) -> Non
     assert _visitor(engine, ip="11.1.2.4") != base
 
 
-def test_another_key_gives_another_visitor_key(engine: Engine, test_db) -> None:
-    other = Engine(make_ring("k2"), geoip=test_db)
-    assert _visitor(other) != _visitor(engine)
-    same_id_other_secret = Engine(
-        KeyRing.parse("k1:" + key_spec("k9").partition(":")[2]), geoip=test_db
-    )
-    assert _visitor(same_id_other_secret) != _visitor(engine)
+class SameIdOtherSecret(SeededDays):
+    def key(self, day: int) -> Key | None:
+        key = DAYS.key(day)
+        return None if key is None else Key(key.key_id, bytes(32))
 
 
-def test_key_id_is_in_every_record(engine: Engine) -> None:
+def test_another_day_secret_gives_another_visitor_key(engine: Engine) -> None:
+    assert _visitor(engine, SeededDays("k2")) != _visitor(engine)
+    assert _visitor(engine, SameIdOtherSecret()) != _visitor(engine)
+
+
+def test_the_day_key_id_is_in_every_record(engine: Engine) -> None:
     out = only_record(engine, dumps(valid_event()))
-    assert out["key_id"] == "k1"
+    day = day_of(EVENT_TIME)
+    assert day is not None
+    assert out["key_id"] == DAYS.key(day).key_id == day_key_id(day, DAYS._proposal)
+    assert out["key_id"].startswith("2025-11-24.")
+    assert day_of_key_id(out["key_id"]) == day
+    next_day = only_record(engine, dumps(valid_event(event_time=DAY_START + DAY_MS)))
+    assert next_day["key_id"].startswith("2025-11-25.")
+
+
+def test_a_day_without_a_secret_is_rejected_and_never_made_under_another_day(
+    engine: Engine,
+) -> None:
+    day = day_of(EVENT_TIME)
+    assert day is not None
+    held = HeldDays({d: DAYS.key(d) for d in (day, day + 1)}, today=day + 1)  # type: ignore[misc]
+    assert only_record(engine, dumps(valid_event()), held)["visitor_key"] == _visitor(engine)
+    for when in (DAY_START - 1, DAY_START + 2 * DAY_MS):
+        reject = only_reject(engine, dumps(valid_event(event_time=when)), held)
+        assert (reject.reason, reject.field, reject.step) == (
+            Reason.OUT_OF_RANGE,
+            "event_time",
+            "find_day_key",
+        )
+        assert reject.key_id == DAYS.key(day + 1).key_id  # sealed under today
+    assert output_event_id(held, valid_event(event_time=DAY_START - 1)) is None
+    assert engine.event_key("x", "site-0001", DAY_START - 1, held) is None
+
+
+def test_held_days_must_hold_today() -> None:
+    with pytest.raises(ValueError, match="no key for today"):
+        HeldDays({1: DAYS.key(1)}, today=2)  # type: ignore[dict-item]
 
 
 def test_visitor_and_session_keys_are_22_base64url_characters(engine: Engine) -> None:
@@ -91,7 +134,7 @@ def test_a_missing_ip_key_is_the_same_as_null(engine: Engine) -> None:
 
 
 def test_the_kafka_key_is_the_visitor_key_or_the_site(engine: Engine) -> None:
-    result = engine.process([dumps(valid_event()), dumps(valid_event(ip=None))])
+    result = engine.process([dumps(valid_event()), dumps(valid_event(ip=None))], DAYS)
     with_ip, without_ip = result.records
     assert with_ip.key == engine.as_dict(with_ip)["visitor_key"].encode()
     assert without_ip.key == b"site-0001"
@@ -104,7 +147,7 @@ def test_session_keys_are_stable_and_scoped(engine: Engine, test_db) -> None:
     assert _session(engine, session_id="another-session") != base
     assert _session(engine, site_id="site-0002") != base
     assert _session(engine, event_time=DAY_START + DAY_MS) != base
-    assert _session(Engine(make_ring("k2"), geoip=test_db)) != base
+    assert _session(engine, SeededDays("k2")) != base
     assert _session(engine, session_id=None) is None
     assert _session(engine, session_id="") is not None
 
@@ -123,7 +166,7 @@ def test_raw_identifiers_never_reach_the_output(engine: Engine) -> None:
         visitor_cookie="vc-7f3a9d2e1b",
         session_id="sess-4c8e2a7f90",
     )
-    result = engine.process([dumps(event)])
+    result = engine.process([dumps(event)], DAYS)
     (record,) = result.records
     out = engine.as_dict(record)
     assert not {"ip", "forwarded_for", "visitor_cookie", "session_id", "attributes"} & out.keys()
@@ -135,16 +178,19 @@ def test_raw_identifiers_never_reach_the_output(engine: Engine) -> None:
     assert result.dropped["forwarded_for"] == 1
 
 
-def test_key_rotation_stamps_the_new_key(test_db) -> None:
-    rotated = Engine(make_ring("new", "old"), geoip=test_db)
-    old = Engine(make_ring("old"), geoip=test_db)
-    new_only = Engine(make_ring("new"), geoip=test_db)
-    out = only_record(rotated, dumps(valid_event()))
-    assert out["key_id"] == "new"
-    assert out["visitor_key"] == _visitor(new_only)
-    assert out["visitor_key"] != _visitor(old)
-    reject = rotated.process([b"nope"]).rejects[0]
-    assert reject.key_id == "new"
+def test_a_reject_is_sealed_under_the_day_it_arrived_else_today(engine: Engine) -> None:
+    day = day_of(EVENT_TIME)
+    assert day is not None
+    held = HeldDays({d: DAYS.key(d) for d in (day - 1, day)}, today=day)  # type: ignore[misc]
+    payloads = [b"nope", b"nope", b"nope", b"nope"]
+    arrivals = [DAY_START - 5, DAY_START + 5, None, DAY_START - 3 * DAY_MS]
+    rejects = engine.process(payloads, held, arrival_ms=arrivals).rejects
+    assert [r.key_id for r in rejects] == [
+        DAYS.key(day - 1).key_id,
+        DAYS.key(day).key_id,
+        DAYS.key(day).key_id,
+        DAYS.key(day).key_id,  # arrived on a day no longer held: today
+    ]
 
 
 def test_day_of() -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 from core_events import (
+    DAYS,
+    SeededDays,
     dumps,
     make_ring,
     only_record,
@@ -18,7 +18,7 @@ from reject_cases import BASE, CASES, MAX_PAYLOAD
 from reject_checks import check_reject
 
 from pipeline.core import Engine, Reason
-from pipeline.core.keys import KeyRing
+from pipeline.core.keys import Key, KeyRing
 from pipeline.core.raw_event import FIELDS
 from pipeline.core.seal import UnsealError, unseal
 
@@ -43,7 +43,7 @@ def test_every_reason_but_output_too_large_is_covered() -> None:
 
 
 def test_output_too_large(ring: KeyRing, test_db) -> None:
-    small = Engine(ring, geoip=test_db, max_record_bytes=200)
+    small = Engine(geoip=test_db, max_record_bytes=200)
     payload = dumps(valid_event())
     check_reject(small, ring, payload, Reason.OUTPUT_TOO_LARGE, None, "encode")
 
@@ -53,7 +53,7 @@ def test_the_size_limit_is_inclusive(engine: Engine) -> None:
     room = MAX_PAYLOAD - len(dumps(event))
     at_limit = dumps(valid_event(attributes={"pad": "p" * room}))
     assert len(at_limit) == MAX_PAYLOAD
-    expected = engine.event_key(event["event_id"], event["site_id"], event["event_time"])
+    expected = engine.event_key(event["event_id"], event["site_id"], event["event_time"], DAYS)
     assert only_record(engine, at_limit)["event_id"] == expected
     over = dumps(valid_event(attributes={"pad": "p" * (room + 1)}))
     assert only_reject(engine, over).reason is Reason.TOO_LARGE
@@ -79,7 +79,7 @@ def test_inputs_in_values_never_reach_readable_fields(engine: Engine, ring: KeyR
     ):
         reject = only_reject(engine, payload)
         assert "kentasuzuki" not in readable(reject)
-        assert unseal(ring, reject.key_id, reject.sealed) == payload
+        assert unseal(DAYS, reject.key_id, reject.sealed) == payload
 
 
 def test_an_unknown_key_named_like_a_message_does_not_become_the_field(engine: Engine) -> None:
@@ -93,25 +93,26 @@ def test_an_unknown_key_named_like_a_message_does_not_become_the_field(engine: E
 
 def test_rejects_come_out_in_index_order_with_records(engine: Engine, ring: KeyRing) -> None:
     payloads = [c[1] for c in CASES] + [dumps(valid_event())] * 3
-    result = engine.process(payloads)
+    result = engine.process(payloads, DAYS)
     assert [r.index for r in result.rejects] == list(range(len(CASES)))
     assert [r.index for r in result.records] == [len(CASES), len(CASES) + 1, len(CASES) + 2]
     for reject, case in zip(result.rejects, CASES, strict=True):
         assert (reject.reason, reject.field, reject.step) == case[2:]
-        assert unseal(ring, reject.key_id, reject.sealed) == case[1]
+        assert unseal(DAYS, reject.key_id, reject.sealed) == case[1]
 
 
 def test_sealed_payloads_do_not_open_under_another_key(engine: Engine) -> None:
     reject = only_reject(engine, b"not json")
-    other = make_ring("k1-other")
-    with pytest.raises(UnsealError):
-        unseal(other, reject.key_id, reject.sealed)
-    impostor = KeyRing.parse("k1:" + base64.b64encode(b"\x07" * 32).decode())
-    with pytest.raises(UnsealError):
+    with pytest.raises(UnsealError, match="not held"):
+        unseal(SeededDays("k1-other"), reject.key_id, reject.sealed)
+    with pytest.raises(UnsealError, match="not held"):
+        unseal(make_ring("k1"), reject.key_id, reject.sealed)  # a master key opens no day's seal
+    impostor = {reject.key_id: Key(reject.key_id, b"\x07" * 32)}
+    with pytest.raises(UnsealError, match="does not open"):
         unseal(impostor, reject.key_id, reject.sealed)
     tampered = reject.sealed[:-1] + bytes([reject.sealed[-1] ^ 1])
     with pytest.raises(UnsealError):
-        unseal(make_ring("k1"), reject.key_id, tampered)
+        unseal(DAYS, reject.key_id, tampered)
 
 
 EMOJI = BASE.replace(b"Example Shop", b"\\ud83d\\ude00 Shop")  # a valid escaped surrogate pair

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from core_events import dumps, only_record, valid_event
+from core_events import DAYS, dumps, only_record, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +33,7 @@ def scrub(url: str, max_length: int = 2048) -> str | None:
 
 
 def _event(engine: Engine, **fields: object):
-    return engine.process([dumps(valid_event(**fields))])
+    return engine.process([dumps(valid_event(**fields))], DAYS)
 
 
 # --- normalize_url -----------------------------------------------------------------------------
@@ -165,7 +165,9 @@ def test_query_names_must_be_clean_and_allowed_values_are_scrubbed() -> None:
 def test_drops_are_counted_per_event_by_label_only(engine: Engine) -> None:
     url = f"{S}/p?hanako%40example.jp=1&q=1"
     for _ in range(2):  # the second batch hits the cache: still counted
-        result = engine.process([dumps(valid_event(url=url, referrer="sms:+819012345678"))] * 3)
+        result = engine.process(
+            [dumps(valid_event(url=url, referrer="sms:+819012345678"))] * 3, DAYS
+        )
         assert len(result.records) == 3
         assert result.dropped[QUERY_NAME] == 3
         assert result.dropped[QUERY_PARAM] == 3

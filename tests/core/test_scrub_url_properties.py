@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from core_events import dumps, valid_event
+from core_events import DAYS, dumps, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from url_secrets import ENCODINGS, KINDS, PLACES, secrets, views
@@ -38,7 +38,7 @@ def test_planted_personal_data_never_comes_out(
     written, needles, digits_only = secret
     field, template = PLACES[place]
     value = template.format(ENCODINGS[encoding](written))
-    result = engine.process([dumps(valid_event(**{field: value}))])
+    result = engine.process([dumps(valid_event(**{field: value}))], DAYS)
     assert len(result.records) + len(result.rejects) == 1
     assert not any(written in k for k in result.dropped)
     for record in result.records:

@@ -9,6 +9,7 @@ from pipeline.core import Engine, Reason
 from pipeline.core.engine import IDENTITY_STEPS
 from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
+from pipeline.core.steps.day_key import FindDayKey
 from pipeline.core.steps.identity import Geolocate, Pseudonymize
 from pipeline.core.steps.own_addresses import ForgetAddresses
 from pipeline.core.steps.validate import Validate
@@ -19,7 +20,7 @@ def test_the_identity_steps_run_together_and_cannot_reject(engine: Engine) -> No
     names = [s.name for s in engine.steps]
     start = names.index(IDENTITY_STEPS[0])
     assert tuple(names[start : start + len(IDENTITY_STEPS)]) == IDENTITY_STEPS
-    assert names[start - 1] == "decode"
+    assert names[:start] == ["limit_size", "decode", "find_day_key"]
     assert not any(s.reasons for s in engine.steps[start : start + len(IDENTITY_STEPS)])
 
 
@@ -50,7 +51,7 @@ def test_a_rejecting_identity_step_is_refused(
 ) -> None:
     monkeypatch.setattr(engine_module, name, replacement)
     with pytest.raises(ConfigError, match="must not reject"):
-        Engine(ring, geoip=test_db)
+        Engine(geoip=test_db)
 
 
 def test_a_rejecting_step_between_resolve_client_and_drop_identifiers_is_refused(
@@ -63,10 +64,26 @@ def test_a_rejecting_step_between_resolve_client_and_drop_identifiers_is_refused
 
     monkeypatch.setattr(engine_module, "Geolocate", validate_instead_of_geolocate)
     with pytest.raises(ConfigError, match="run together"):
-        Engine(ring, geoip=test_db)
+        Engine(geoip=test_db)
 
 
 def test_own_addresses_are_forgotten_while_the_ip_is_in_hand(engine: Engine) -> None:
     names = [s.name for s in engine.steps]
     assert names.index("pseudonymize") < names.index("forget_addresses")
     assert names.index("forget_addresses") + 1 == names.index("drop_identifiers")
+
+
+def test_nothing_but_intake_and_the_day_key_may_run_before_the_identity_steps(
+    monkeypatch: pytest.MonkeyPatch, test_db
+) -> None:
+    policy = load_policy()
+
+    class ValidateFirst(FindDayKey):
+        def __init__(self) -> None:
+            self.validate = Validate(policy)
+
+        name = "validate"  # type: ignore[assignment]
+
+    monkeypatch.setattr(engine_module, "FindDayKey", ValidateFirst)
+    with pytest.raises(ConfigError, match="may run before the identity steps"):
+        Engine(geoip=test_db)

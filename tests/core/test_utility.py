@@ -6,6 +6,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import orjson
+from core_events import DAYS
 
 from pipeline.core import Engine
 from pipeline.core.normalize import normalize_text
@@ -18,7 +19,7 @@ AB = ("experiment_id", "variant_id", "conversion_goal")
 
 def _pairs(engine: Engine, count: int = 6000) -> list[tuple[dict, dict]]:
     events = [e for e in TrafficGenerator(seed=21, garbage=0.0).events(count)]
-    result = engine.process([e.payload for e in events])
+    result = engine.process([e.payload for e in events], DAYS)
     assert not result.rejects
     return [(orjson.loads(events[r.index].payload), engine.as_dict(r)) for r in result.records]
 

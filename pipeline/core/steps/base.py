@@ -6,7 +6,9 @@ from collections import Counter
 from typing import Any, ClassVar
 
 from pipeline.core.client_ip import IP
+from pipeline.core.day_keys import DayKeys
 from pipeline.core.geo import UNKNOWN, Geo
+from pipeline.core.pseudonyms import Pseudonymizer
 from pipeline.core.raw_event import RawWebEvent
 from pipeline.core.reasons import Reason
 
@@ -22,6 +24,7 @@ class Work:
         "index",
         "key",
         "payload",
+        "pseudonymizer",
         "session_key",
         "unknown",
         "value",
@@ -35,6 +38,7 @@ class Work:
         self.event: RawWebEvent = None  # type: ignore[assignment]  # set by `decode`
         self.unknown: tuple[str, ...] = ()
         self.client: IP | None = None
+        self.pseudonymizer: Pseudonymizer | None = None  # the event day's; set by `find_day_key`
         self.geo: Geo = UNKNOWN
         self.visitor_key: str | None = None
         self.session_key: str | None = None
@@ -45,11 +49,12 @@ class Work:
 
 
 class Context:
-    """Per-batch state the engine hands each step: where rejects and drop counts go."""
+    """Per-batch state the engine hands each step: the day keys, where rejects and drop counts go."""
 
-    __slots__ = ("dropped", "rejected", "step")
+    __slots__ = ("days", "dropped", "rejected", "step")
 
-    def __init__(self) -> None:
+    def __init__(self, days: DayKeys | None = None) -> None:
+        self.days = days
         self.rejected: list[tuple[Work, Reason, str | None, str]] = []
         self.dropped: Counter[str] = Counter()
         self.step: Step | None = None

@@ -43,6 +43,7 @@ def compile_projection(
         for name in rule.generalize_into:
             sources[name] = _GEO[name]
     namespace: dict[str, Any] = {}
+    sources["key_id"] = "w.pseudonymizer.key_id"  # the event day's key (set by find_day_key)
     for name, value in provenance.items():
         namespace[f"_{name}"] = value
         sources[name] = f"_{name}"

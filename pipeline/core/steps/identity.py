@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipeline.core.client_ip import ClientResolver
 from pipeline.core.geo import UNKNOWN, GeoResolver
-from pipeline.core.pseudonyms import Pseudonymizer, day_of
+from pipeline.core.pseudonyms import day_of
 from pipeline.core.raw_event import _NULL
 from pipeline.core.steps.base import Context, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
@@ -43,24 +43,22 @@ class Geolocate(Step):
 
 
 class Pseudonymize(Step):
+    """Pseudonyms under the key of the event's day (found by `find_day_key`)."""
+
     name = "pseudonymize"
 
-    def __init__(self, pseudonymizer: Pseudonymizer) -> None:
-        self.p = pseudonymizer
-
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
-        visitor, session, event_key = self.p.visitor, self.p.session, self.p.event
         for work in batch:
-            event = work.event
+            p, event = work.pseudonymizer, work.event
             day = day_of(event.event_time)
-            if day is None:
-                continue  # out of range: `validate` rejects it
+            if p is None or day is None:
+                continue  # no day: `validate` rejects the time
             if work.client is not None:
-                work.visitor_key = visitor(work.client, event.site_id, day)
+                work.visitor_key = p.visitor(work.client, event.site_id, day)
             if event.session_id is not None:
-                work.session_key = session(event.session_id, event.site_id, day)
+                work.session_key = p.session(event.session_id, event.site_id, day)
             # The raw id's shape is checked by `validate` later; `encode` emits only this.
-            work.event_key = event_key(event.event_id, event.site_id, day)
+            work.event_key = p.event(event.event_id, event.site_id, day)
         return batch
 
 

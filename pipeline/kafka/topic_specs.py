@@ -82,6 +82,14 @@ def _spec(
     config = {str(k): _config_value(v) for k, v in (t.get("config") or {}).items()}
     if role == "raw" and settings is not None:  # raw personal data lives for the window only
         config["retention.ms"] = str(settings.replay_window_ms)
+    if role == "dead_letter" and settings is not None:
+        kept = int(config.get("retention.ms", "-1"))
+        if 0 <= kept < settings.replay_window_ms:
+            raise ValueError(
+                f"retention.ms {kept} is shorter than the replay window "
+                f"({settings.replay_window_ms} ms): dead letters must stay for the window "
+                "in which they can still be opened and re-driven"
+            )
     return TopicSpec(role, name, partitions, rf, config, str(t.get("description", "")))
 
 

@@ -19,6 +19,7 @@ from confluent_kafka.admin import (
 
 from pipeline.cli.main import main
 from pipeline.kafka.config import DEFAULT_REPLAY_WINDOW_HOURS, KafkaSettings, load_kafka_settings
+from pipeline.kafka.errors import TopicsError
 from pipeline.kafka.topics import default_topics_file, load_topics, plan
 
 KEYS = "w1:" + base64.b64encode(bytes(range(2, 34))).decode()
@@ -40,6 +41,18 @@ def test_the_window_setting_decides_the_raw_retention() -> None:
     ]
     assert {s.role for s in deleting} == {"raw", "anonymized", "dead_letter"}
     assert all(int(s.config["retention.ms"]) >= 24 * HOUR_MS for s in deleting)
+
+
+def test_dead_letters_must_be_kept_for_at_least_the_window(tmp_path: Path) -> None:
+    # The shipped file keeps dead letters 30 days: a 31-day window cannot be served by it.
+    with pytest.raises(TopicsError, match="shorter than the replay window"):
+        load_topics(settings=load_kafka_settings(replay_window_hours=24 * 31))
+    doc = default_topics_file().read_text()
+    short = tmp_path / "topics.toml"
+    short.write_text(doc.replace('"retention.ms" = "2592000000"', '"retention.ms" = "3600000"'))
+    with pytest.raises(TopicsError, match=r"\[topics.dead_letter\].*shorter than the replay"):
+        load_topics(short, settings=load_kafka_settings())
+    assert load_topics(short)  # without settings there is no window to compare with
 
 
 def test_a_window_out_of_bounds_is_a_configuration_error() -> None:

@@ -3,33 +3,45 @@
 Re-driving moves a cursor (the consumer group `<group_id>.redrive`) through the dead-letter topic
 and produces each selected payload, unsealed, to the raw topic in the same Kafka transaction as
 the cursor's advance: each dead letter is re-driven once, however often the command runs.
+
+A dead letter is sealed under the secret of the day its raw record arrived. Once that day has left
+the personal-data window its secret is destroyed and the payload is shredded: nobody can open it.
+Re-driving counts such dead letters as `shredded` and moves the cursor past them, like the others.
+Dead letters of older releases name a master key, and are opened with the key ring.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Consumer, Message, Producer, TopicPartition
 
 from pipeline.codec.decoder import SingleObjectDecoder
 from pipeline.codec.schemas import DEAD_LETTER
-from pipeline.core.keys import KeyRing
+from pipeline.core.day_keys import day_of_key_id
+from pipeline.core.keys import Key, KeyRing
 from pipeline.core.seal import UnsealError, unseal
-from pipeline.errors import AnonymizerError
+from pipeline.errors import UsageError
 from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.time_range import PartitionRange, offset_ranges, range_consumer, read_ranges
+from pipeline.offline.day_secrets import open_store
 
 
-class RedriveError(AnonymizerError):
-    """A dead letter that cannot be re-driven (its key is not in the ring); nothing was skipped."""
+class RedriveError(UsageError):
+    """A dead letter that cannot be re-driven (its master key is not in the ring, or it was
+    tampered with); nothing was skipped."""
 
 
 @dataclass(slots=True)
 class RedriveSummary:
     examined: int = 0
     redriven: Counter[str] = field(default_factory=Counter)
-    skipped: int = 0
+    skipped: int = 0  # passed over: not of the reasons asked for
+    shredded: int = 0  # their day secret is destroyed: nobody can open them
 
     @property
     def total(self) -> int:
@@ -54,8 +66,11 @@ def redrive(
     end_ms: int | None = None,
     dry_run: bool = False,
     batch_size: int = 500,
+    clock: Callable[[], float] = time.time,
 ) -> RedriveSummary:
-    """Re-drive the dead letters after the cursor (those of `reasons`, or all) to the raw topic."""
+    """Re-drive the dead letters after the cursor (those of `reasons`, or all) to the raw topic,
+    opened with the day secrets the store still holds (by `clock`), or the master `keys` for those
+    of older releases. Shredded ones are counted and passed, never retried."""
     group = f"{settings.group_id}.redrive"
     topic = settings.dead_letter_topic
     decoder = SingleObjectDecoder(DEAD_LETTER)
@@ -66,32 +81,59 @@ def redrive(
         producer.init_transactions(30)
     summary = RedriveSummary()
     try:
-        ranges = _cursor_ranges(consumer, topic, end_ms)
-        for batch in read_ranges(consumer, topic, ranges, batch_size):
-            chosen = []
-            for message in batch:
-                summary.examined += 1
-                record = decoder.decode(message.value())
-                if reasons and record["reason"] not in reasons:
-                    summary.skipped += 1
-                    continue
-                try:
-                    payload = unseal(keys, record["key_id"], record["sealed_payload"])
-                except UnsealError as exc:
+        with open_store(settings, keys, clock=clock) as store:
+            ranges = _cursor_ranges(consumer, topic, end_ms)
+            for batch in read_ranges(consumer, topic, ranges, batch_size):
+                held = store.lookup()
+                chosen: list[tuple[Message, str, bytes]] = []
+                for message in batch:
+                    summary.examined += 1
+                    record = decoder.decode(message.value())
+                    if reasons and record["reason"] not in reasons:
+                        summary.skipped += 1
+                        continue
                     where = f"{topic}/{message.partition()}/{message.offset()}"
-                    raise RedriveError(f"dead letter {where}: {exc}") from None
-                chosen.append((message, record["reason"], payload))
-            summary.redriven.update(reason for _, reason, _ in chosen)
-            if producer is not None:
-                _send(producer, consumer, settings.raw_topic, topic, batch, chosen)
+                    payload = _open(record, held, keys, where)
+                    if payload is None:
+                        summary.shredded += 1
+                        continue
+                    chosen.append((message, record["reason"], payload))
+                summary.redriven.update(reason for _, reason, _ in chosen)
+                if producer is not None:
+                    _send(producer, consumer, settings.raw_topic, topic, batch, chosen)
     finally:
         consumer.close()
     return summary
 
 
+def _open(record: dict[str, Any], held: dict[str, Key], keys: KeyRing, where: str) -> bytes | None:
+    """The payload of a dead letter, or None when it is shredded: sealed under a day secret that
+    is gone. A key id that is no day's is a master key of an older release."""
+    key_id = record["key_id"]
+    lookup = held if key_id in held else keys if keys.get(key_id) is not None else None
+    if lookup is None:
+        if day_of_key_id(key_id) is not None:
+            return None
+        raise RedriveError(
+            f"dead letter {where}: sealed under master key {key_id!r}, which is not in the key "
+            f"ring (it holds {', '.join(keys.ids)}); add it to open the dead letters of that release"
+        )
+    try:
+        return unseal(lookup, key_id, record["sealed_payload"])
+    except UnsealError as exc:
+        raise RedriveError(f"dead letter {where}: {exc}") from None
+
+
 def _send(
-    producer: Producer, consumer: Consumer, raw_topic: str, topic: str, batch, chosen
+    producer: Producer,
+    consumer: Consumer,
+    raw_topic: str,
+    topic: str,
+    batch: list[Message],
+    chosen: list[tuple[Message, str, bytes]],
 ) -> None:
+    """The chosen payloads to the raw topic and the cursor past the whole batch, in one
+    transaction (shredded and passed-over dead letters move the cursor too)."""
     producer.begin_transaction()
     for message, reason, payload in chosen:
         origin = f"{topic}/{message.partition()}/{message.offset()}"

@@ -1,30 +1,71 @@
-"""Reading the output topics back as JSON: anonymized records and dead letters (readable fields)."""
+"""Reading the output topics back as JSON: anonymized records and dead letters (readable fields).
+
+A dead letter's payload is `readable` while the store holds the secret of its day, `shredded` once
+that day has left the personal-data window (nobody can open it any more), or sealed under a
+`master key` by an older release. Told from the store's list of days: no secret is read.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pipeline.codec.decoder import SingleObjectDecoder
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER
+from pipeline.core.day_keys import day_of_key_id
+from pipeline.core.keys import KeyRing
 from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.time_range import offset_ranges, range_consumer, read_ranges
+from pipeline.offline.day_secrets import open_store
+from pipeline.secrets.days import expired
+
+READABLE, SHREDDED, MASTER = "readable", "shredded", "master key"
+
+
+def payload_states(
+    settings: KafkaSettings, *, clock: Callable[[], float] = time.time
+) -> Callable[[str], str]:
+    """The state of a dead letter's payload by its key id, from the days the store holds now
+    (by `clock`). Needs no master key: the store's status reads no secret."""
+    with open_store(settings, KeyRing(()), clock=clock) as store:
+        rows, now = store.status(), store.now_ms()
+    window = settings.replay_window_ms
+    held = {r.day for r in rows if r.key_id is not None and not expired(r.day, now, window)}
+
+    def state(key_id: str) -> str:
+        day = day_of_key_id(key_id)
+        if day is None:
+            return MASTER
+        return READABLE if day in held else SHREDDED
+
+    return state
 
 
 def peek(
-    settings: KafkaSettings, which: str, start_ms: int | None, end_ms: int | None, limit: int
+    settings: KafkaSettings,
+    which: str,
+    start_ms: int | None,
+    end_ms: int | None,
+    limit: int,
+    *,
+    clock: Callable[[], float] = time.time,
 ) -> Iterator[dict[str, Any]]:
-    """Up to `limit` decoded records of the anonymized or dead-letter topic, in the range."""
-    topic = settings.anonymized_topic if which == "anonymized" else settings.dead_letter_topic
-    decoder = SingleObjectDecoder(ANONYMIZED if which == "anonymized" else DEAD_LETTER)
+    """Up to `limit` decoded records of the anonymized or dead-letter topic, in the range; each
+    dead letter with its `payload` state (see `payload_states`, by `clock`)."""
+    dead_letters = which != "anonymized"
+    topic = settings.dead_letter_topic if dead_letters else settings.anonymized_topic
+    decoder = SingleObjectDecoder(DEAD_LETTER if dead_letters else ANONYMIZED)
+    state = payload_states(settings, clock=clock) if dead_letters else None
     consumer = range_consumer(settings, "inspect")
     shown = 0
     try:
         for batch in read_ranges(consumer, topic, offset_ranges(consumer, topic, start_ms, end_ms)):
             for message in batch:
                 record = decoder.decode(message.value())
-                if "sealed_payload" in record:
+                if state is not None:
                     record["sealed_payload"] = f"<{len(record['sealed_payload'])} bytes sealed>"
+                    record["payload"] = state(record["key_id"])
                 yield {"partition": message.partition(), "offset": message.offset(), **record}
                 shown += 1
                 if shown >= limit:

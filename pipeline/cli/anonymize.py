@@ -10,15 +10,26 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from pipeline.cli.common import (
     add_engine_options,
+    add_kafka_options,
     add_output_options,
-    build_engine,
     input_size,
+    kafka_settings,
     open_input,
     open_writers,
+    read_keys_file,
     stderr,
 )
+from pipeline.core.engine import Engine
+from pipeline.core.policy import load_policy
+from pipeline.offline.day_secrets import EPHEMERAL, MODES, STORE, day_keys
 from pipeline.offline.run import anonymize_stream
 from pipeline.runtime import tune_gc
+from pipeline.settings import EngineSettings, load_engine_settings
+
+EPHEMERAL_NOTE = (
+    "day secrets: ephemeral: pseudonyms link records within this run only, and its dead letters "
+    "can never be opened after it"
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "anonymize",
         help="anonymize a JSONL file of raw events",
         description="Read raw events (JSONL, one per line), write anonymized records and "
-        "dead letters, print a summary. Keys come from $ANONYMIZER_KEYS or --keys-file.",
+        "dead letters, print a summary. Pseudonyms and dead-letter seals are made under a secret "
+        "per UTC day: random ones held in memory for this run (ephemeral, the default), or the "
+        "workers' own from the Kafka day-secret store (--day-secrets store, which needs the master "
+        "keys in $ANONYMIZER_KEYS or --keys-file, and Kafka).",
     )
     parser.add_argument(
         "--input", "-i", required=True, metavar="PATH", help="JSONL input, - for stdin"
@@ -39,7 +53,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--summary-json", metavar="PATH", help="also write the summary as JSON here"
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress, no summary table")
+    parser.add_argument(
+        "--day-secrets",
+        choices=MODES,
+        default=EPHEMERAL,
+        help="ephemeral (default): a random secret per day, in memory only: pseudonyms link "
+        "records within this run only, and the run's dead letters can never be opened after it. "
+        "store: the day secrets of the Kafka day-secret store (the Kafka settings, and the master "
+        "keys to unwrap them), so the output equals the worker's; events of a day that has left "
+        "the personal-data window are rejected (out_of_range on event_time)",
+    )
     add_engine_options(parser)
+    add_kafka_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -48,9 +73,18 @@ def run(args: argparse.Namespace) -> int:
         parser_error = "--batch-size must be at least 1"
         stderr.print(f"anonymizer anonymize: {parser_error}")
         return 2
-    engine = build_engine(args)
+    settings = load_engine_settings(keys=read_keys_file(args), geoip=args.geoip, policy=args.policy)
+    engine = _engine(settings, args.day_secrets)
+    store = args.day_secrets == STORE
     tune_gc()
     with ExitStack() as stack:
+        days = stack.enter_context(
+            day_keys(args.day_secrets, kafka_settings(args), settings.key_ring())
+            if store
+            else day_keys(EPHEMERAL)
+        )
+        if not (store or args.quiet):
+            stderr.print(EPHEMERAL_NOTE, highlight=False)
         source = open_input(args.input, stack)
         writer, rejects = open_writers(args, engine, stack)
         total = input_size(args.input)
@@ -71,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
                 source,
                 writer,
                 rejects,
+                days,
                 batch_size=args.batch_size,
                 on_batch=lambda n: progress.advance(task, n),
             )
@@ -83,3 +118,16 @@ def run(args: argparse.Namespace) -> int:
         stderr.print("[red]records in != records out + rejects[/red]")
         return 1
     return 0
+
+
+def _engine(settings: EngineSettings, mode: str) -> Engine:
+    """The engine; the master keys are needed (and checked) only to read the day-secret store,
+    or when they are set at all (a bad setting is an error whatever the mode)."""
+    if mode == STORE or settings.keys is not None:
+        return settings.build_engine()
+    return Engine(
+        policy=load_policy(settings.policy),
+        geoip=settings.geoip,
+        trusted_proxies=[p for p in settings.trusted_proxies.split(",") if p.strip()],
+        max_record_bytes=settings.max_record_bytes,
+    )

@@ -15,7 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "inspect",
         help="print anonymized records or dead letters as JSON",
         description="Decode records of the anonymized (default) or dead-letter topic with the "
-        "schema files and print one JSON object per line. Sealed payloads are never shown.",
+        "schema files and print one JSON object per line. Sealed payloads are never shown; each "
+        "dead letter tells whether its payload is readable (the store still holds the secret of "
+        "its day) or shredded (its day left the personal-data window: nobody can open it).",
     )
     parser.add_argument(
         "--topic", choices=("anonymized", "dead-letter"), default="anonymized", help="which topic"

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
+from pipeline.core.day_keys import DayKeys
 from pipeline.core.engine import BatchResult, Engine
 from pipeline.deadletter import as_json, dead_letter
 from pipeline.offline.reader import read_batches
@@ -41,17 +42,20 @@ def anonymize_stream(
     source: BinaryIO,
     records: RecordWriter,
     rejects: JsonlRejects,
+    days: Callable[[], DayKeys],
     *,
     batch_size: int = 2000,
     clock: Callable[[], float] = time.time,
     on_batch: Callable[[int], None] | None = None,
 ) -> Summary:
-    """Anonymize every line of `source`; `on_batch(bytes_read)` reports progress."""
+    """Anonymize every line of `source` under the day keys `days()` gives for each batch (see
+    `day_secrets.day_keys`); `on_batch(bytes_read)` reports progress. A line has no arrival time:
+    its dead letter is sealed under today's key."""
     summary = Summary()
     started = time.perf_counter()
     policy_version = engine.policy.label
     for batch in read_batches(source, batch_size):
-        result = engine.process(batch.payloads)
+        result = engine.process(batch.payloads, days())
         first = batch.first_line
         write_result(
             result,

@@ -1,4 +1,5 @@
-"""The offline mode as a user runs it: `anonymizer anonymize` on files, through the CLI."""
+"""The offline mode as a user runs it: `anonymizer anonymize` on files, through the CLI, with its
+default ephemeral day secrets (the store mode is in test_anonymize_store.py)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,10 @@ import orjson
 import pytest
 
 from pipeline.cli.main import main
-from pipeline.core import Engine
 from pipeline.core.client_ip import parse_ip
-from pipeline.core.keys import KeyRing
+from pipeline.core.day_keys import day_of_key_id
 from pipeline.core.policy import Action, load_policy
-from pipeline.core.seal import unseal
+from pipeline.secrets.days import day_of
 from pipeline.traffic import TrafficGenerator
 
 KEYS = "t1:" + base64.b64encode(bytes(range(32))).decode()
@@ -51,10 +51,11 @@ def test_every_line_comes_out_once_as_record_or_dead_letter(tmp_path: Path, raw)
     records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     rejects = [orjson.loads(line) for line in rej.read_bytes().splitlines()]
     assert len(records) + len(rejects) == len(events)
-    engine = Engine(KeyRing.parse(KEYS))
     valid = [orjson.loads(e.payload) for e in events if e.garbage is None]
-    valid_ids = [engine.event_key(v["event_id"], v["site_id"], v["event_time"]) for v in valid]
-    assert [r["event_id"] for r in records] == valid_ids
+    assert len(records) == len(valid) == len({r["event_id"] for r in records})
+    assert not {r["event_id"] for r in records} & {v["event_id"] for v in valid}
+    # each record made under the key of its event's day
+    assert [day_of_key_id(r["key_id"]) for r in records] == [day_of(v["event_time"]) for v in valid]
     garbage_lines = sorted(i for i, e in enumerate(events) if e.garbage)
     assert sorted(r["source_offset"] for r in rejects) == garbage_lines
     stats = json.loads(summary.read_text())
@@ -64,17 +65,54 @@ def test_every_line_comes_out_once_as_record_or_dead_letter(tmp_path: Path, raw)
     assert stats["fields_dropped"]["visitor_cookie"] > 0
 
 
-def test_dead_letters_are_sealed_and_open_to_the_original_line(tmp_path: Path, raw) -> None:
+def test_dead_letters_are_sealed_and_show_no_input(tmp_path: Path, raw) -> None:
     path, events = raw
     rej = tmp_path / "rej.jsonl"
     assert _run("-i", str(path), "-o", str(tmp_path / "o.jsonl"), "-r", str(rej)) == 0
-    ring = KeyRing.parse(KEYS)
+    payloads = {e.payload for e in events}
     for line in rej.read_bytes().splitlines():
         dead = orjson.loads(line)
-        sealed = base64.b64decode(dead["sealed_payload"])
-        assert unseal(ring, dead["key_id"], sealed) == events[dead["source_offset"]].payload
+        assert base64.b64decode(dead["sealed_payload"]) not in payloads
         readable = {k: v for k, v in dead.items() if k != "sealed_payload"}
         assert "@" not in json.dumps(readable)
+
+
+PSEUDONYMS = ("event_id", "visitor_key", "session_key")
+
+
+def test_ephemeral_pseudonyms_link_records_within_one_run_only(tmp_path: Path, raw) -> None:
+    path, _ = raw
+    runs = []
+    for name in ("a", "b"):
+        out, rej = tmp_path / f"{name}.jsonl", tmp_path / f"{name}.r"
+        assert _run("-i", str(path), "-o", str(out), "-r", str(rej)) == 0
+        records = [orjson.loads(x) for x in out.read_bytes().splitlines()]
+        runs.append((records, [orjson.loads(x) for x in rej.read_bytes().splitlines()]))
+    (a, dead_a), (b, dead_b) = runs
+    assert len(a) == len(b) > 1000
+    for name in PSEUDONYMS:
+        pairs = {(x[name], y[name]) for x, y in zip(a, b, strict=True) if x[name] is not None}
+        assert pairs and all(p != q for p, q in pairs), name  # another run, other pseudonyms
+        # ... but the same links: equal in one run exactly where equal in the other
+        assert len({p for p, _ in pairs}) == len({q for _, q in pairs}) == len(pairs), name
+    assert len({x["visitor_key"] for x in a}) < len(a) * 0.8  # returning visitors are linked
+    assert not {x["key_id"] for x in a} & {y["key_id"] for y in b}
+    assert [_but_pseudonyms(x) for x in a] == [_but_pseudonyms(y) for y in b]
+    assert [d["reason"] for d in dead_a] == [d["reason"] for d in dead_b]
+    assert not {d["sealed_payload"] for d in dead_a} & {d["sealed_payload"] for d in dead_b}
+
+
+def test_the_ephemeral_mode_says_what_it_means_and_needs_no_key(
+    tmp_path: Path, raw, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ANONYMIZER_KEYS")
+    path, events = raw
+    args = ["anonymize", "-i", str(path), "-o", str(tmp_path / "o"), "-r", str(tmp_path / "r")]
+    assert main(args) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "pseudonyms link records within this run only" in err
+    assert "dead letters can never be opened after it" in err
+    assert len((tmp_path / "o").read_bytes().splitlines()) == sum(not e.garbage for e in events)
 
 
 def test_avro_container_output_reads_back_with_plain_fastavro(tmp_path: Path, raw) -> None:
@@ -88,7 +126,16 @@ def test_avro_container_output_reads_back_with_plain_fastavro(tmp_path: Path, ra
     with out_avro.open("rb") as fh:
         from_avro = [_epoch_ms(r) for r in fastavro.reader(fh)]
     from_json = [orjson.loads(line) for line in out_json.read_bytes().splitlines()]
-    assert from_avro == from_json
+    assert len(from_avro) == len(from_json) > 1000
+    # Two runs, two sets of ephemeral secrets: all but the pseudonyms is equal (the store mode
+    # compares whole records, in test_anonymize_store.py).
+    assert [_but_pseudonyms(r) for r in from_avro] == [_but_pseudonyms(r) for r in from_json]
+    assert all(len(r["event_id"]) == 36 for r in from_avro)
+    assert all(len(r["visitor_key"] or "x" * 22) == 22 for r in from_avro)
+
+
+def _but_pseudonyms(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in (*PSEUDONYMS, "key_id")}
 
 
 def _epoch_ms(record: dict) -> dict:
@@ -96,27 +143,6 @@ def _epoch_ms(record: dict) -> dict:
     return {
         k: round(v.timestamp() * 1000) if isinstance(v, datetime) else v for k, v in record.items()
     }
-
-
-def test_output_is_a_pure_function_of_input_and_key(tmp_path: Path, raw) -> None:
-    path, _ = raw
-    for name in ("a", "b"):
-        _run(
-            "-i",
-            str(path),
-            "-o",
-            str(tmp_path / f"{name}.jsonl"),
-            "-r",
-            str(tmp_path / f"{name}.r"),
-        )
-    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
-    seal_a = [
-        orjson.loads(x)["sealed_payload"] for x in (tmp_path / "a.r").read_bytes().splitlines()
-    ]
-    seal_b = [
-        orjson.loads(x)["sealed_payload"] for x in (tmp_path / "b.r").read_bytes().splitlines()
-    ]
-    assert seal_a == seal_b
 
 
 def test_blank_and_whitespace_lines_are_records_too(tmp_path: Path) -> None:
@@ -128,12 +154,13 @@ def test_blank_and_whitespace_lines_are_records_too(tmp_path: Path) -> None:
     assert reasons == ["not_json", "not_json", "missing_field"]
 
 
-def test_missing_key_is_a_clear_start_up_error(tmp_path: Path, raw, monkeypatch, capsys) -> None:
+def test_the_store_without_a_key_is_a_clear_start_up_error(
+    tmp_path: Path, raw, monkeypatch, capsys
+) -> None:
     monkeypatch.delenv("ANONYMIZER_KEYS")
     path, _ = raw
-    code = main(
-        ["anonymize", "-i", str(path), "-o", str(tmp_path / "o"), "-r", str(tmp_path / "r")]
-    )
+    code = main(["anonymize", "-i", str(path), "-o", str(tmp_path / "o"), "-r",
+                 str(tmp_path / "r"), "--day-secrets", "store"])  # fmt: skip
     assert code == 2
     err = capsys.readouterr().err
     assert "ANONYMIZER_KEYS is not set" in err

@@ -1,0 +1,92 @@
+"""Helpers of the tools tests: produce with timestamps, read a topic whole, the store's keys."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import pytest
+from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPartition
+
+from pipeline.core.day_keys import HeldDays
+from pipeline.core.keys import KeyRing
+from pipeline.kafka.config import KafkaSettings
+from pipeline.offline.day_secrets import open_store
+
+KEYS = "r1:" + base64.b64encode(bytes(range(1, 33))).decode()
+RING = KeyRing.parse(KEYS)
+
+
+def wait_for_leader(settings: KafkaSettings, topic: str, timeout: float = 30.0) -> None:
+    """Until the broker answers offset requests of a topic just created (its partition leader
+    is elected): the store asks for offsets first thing."""
+    consumer = Consumer(settings.consumer_config(group_id=f"wait-{time.time_ns()}"))
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                consumer.get_watermark_offsets(TopicPartition(topic, 0), 5)
+                return
+            except KafkaException:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        consumer.close()
+
+
+def point_env_at(monkeypatch: pytest.MonkeyPatch, settings: KafkaSettings) -> None:
+    """The commands (which read the environment) use this test's topics and the test keys."""
+    wait_for_leader(settings, settings.day_secrets_topic)
+    monkeypatch.setenv("ANONYMIZER_KEYS", KEYS)
+    for name in ("bootstrap_servers", "raw_topic", "anonymized_topic", "dead_letter_topic",
+                 "day_secrets_topic", "group_id"):  # fmt: skip
+        monkeypatch.setenv(f"ANONYMIZER_{name.upper()}", str(getattr(settings, name)))
+
+
+def produce(
+    settings: KafkaSettings, topic: str, values: list[bytes], timestamps: list[int]
+) -> None:
+    producer = Producer(settings.producer_config())
+    errors = []
+    for value, ts in zip(values, timestamps, strict=True):
+        producer.produce(
+            topic, value=value, timestamp=ts, on_delivery=lambda e, _: errors.append(e)
+        )
+    assert producer.flush(30) == 0
+    assert errors == [None] * len(values)
+
+
+def read_all(settings: KafkaSettings, topic: str) -> list[Message]:
+    consumer = Consumer(settings.consumer_config(group_id=f"check-{time.time_ns()}",
+                                                 **{"enable.partition.eof": True}))  # fmt: skip
+    consumer.subscribe([topic])
+    out, eof, idle = [], set(), 0
+    partitions = len(consumer.list_topics(topic, timeout=10).topics[topic].partitions)
+    while len(eof) < partitions and idle < 30:
+        message = consumer.poll(1.0)
+        if message is None:
+            idle += 1
+            continue
+        if message.error():
+            eof.add(message.partition())
+            continue
+        out.append(message)
+    consumer.close()
+    return out
+
+
+def store_held(settings: KafkaSettings) -> HeldDays:
+    """The day keys the workers hold now (creating today's, as the first worker would)."""
+    with open_store(settings, RING) as store:
+        return store.held()
+
+
+class Clock:
+    """An injected clock (epoch seconds) set in milliseconds."""
+
+    def __init__(self, ms: int) -> None:
+        self.ms = ms
+
+    def __call__(self) -> float:
+        return self.ms / 1000

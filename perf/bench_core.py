@@ -14,7 +14,6 @@ of a run 10 times smaller: memory must stay flat.
 from __future__ import annotations
 
 import argparse
-import base64
 import io
 import os
 import subprocess
@@ -30,9 +29,9 @@ import orjson
 from pipeline.codec.encoder import compile_encoder
 from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.core import Engine
-from pipeline.core.keys import KeyRing
 from pipeline.core.raw_event import RawWebEvent
 from pipeline.runtime import tune_gc
+from pipeline.secrets.ephemeral import EphemeralDays
 from pipeline.traffic import TrafficGenerator
 
 TARGET_RATE = 50_000
@@ -89,11 +88,11 @@ def baseline_compiled(schema: dict) -> Callable[[list[bytes]], int]:
     return run
 
 
-def engine_run(engine: Engine) -> Callable[[list[bytes]], int]:
+def engine_run(engine: Engine, days: EphemeralDays) -> Callable[[list[bytes]], int]:
     def run(payloads: list[bytes]) -> int:
         out = 0
         for start in range(0, len(payloads), BATCH):
-            out += len(engine.process(payloads[start : start + BATCH]).records)
+            out += len(engine.process(payloads[start : start + BATCH], days).records)
         return out
 
     return run
@@ -105,8 +104,9 @@ def measure(fn: Callable[[list[bytes]], int], payloads: list[bytes]) -> tuple[fl
     return len(payloads) / (time.perf_counter() - started), kept
 
 
-def rss_of_offline_run(lines: int, keys: str) -> tuple[int, float]:
-    """Peak RSS (MB) and seconds of `anonymizer anonymize` over a generated file of `lines`."""
+def rss_of_offline_run(lines: int) -> tuple[int, float]:
+    """Peak RSS (MB) and seconds of `anonymizer anonymize` over a generated file of `lines`
+    (ephemeral day secrets, its default: no master key needed)."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = os.path.join(tmp, "raw.jsonl")
         subprocess.run(
@@ -127,7 +127,7 @@ def rss_of_offline_run(lines: int, keys: str) -> tuple[int, float]:
         done = subprocess.run(
             [sys.executable, "-c", script, "anonymize", "-i", raw, "-o", os.devnull,
              "-r", os.path.join(tmp, "rejects.jsonl"), "--quiet"],
-            check=True, capture_output=True, text=True, env={**os.environ, "ANONYMIZER_KEYS": keys},
+            check=True, capture_output=True, text=True,
         )  # fmt: skip
         seconds = time.perf_counter() - started
         return int(done.stderr.strip().splitlines()[-1]) // 1024, seconds
@@ -144,7 +144,6 @@ def main() -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
-    keys = "bench:" + base64.b64encode(os.urandom(32)).decode()
     schema = load_schema(ANONYMIZED)
     print(f"generating {args.events:,} events (about 1 KB, 5% garbage, repeat visitors)...")
     generated = list(TrafficGenerator(seed=42, garbage=0.05).events(args.events))
@@ -153,12 +152,12 @@ def main() -> int:
     mean = sum(map(len, payloads)) / len(payloads)
     print(f"  {len(payloads):,} events, {garbage:,} garbage, mean {mean:,.0f} bytes")
 
-    engine = Engine(KeyRing.parse(keys))
+    engine, days = Engine(), EphemeralDays()  # a random key per day, as the worker's store
     tune_gc()
     stages = {
         "baseline/fastavro": baseline_fastavro(schema),
         "baseline/compiled": baseline_compiled(schema),
-        "engine": engine_run(engine),
+        "engine": engine_run(engine, days),
     }
     best: dict[str, tuple[float, int]] = {}
     for round_no in range(args.rounds):
@@ -174,7 +173,7 @@ def main() -> int:
         print(f"  {name:<18} {rate:>10,.0f} events/s  {1e6 / rate:6.1f} us/event  {kept:,} out")
     for name in ("baseline/fastavro", "baseline/compiled"):
         print(f"  engine / {name:<18} {engine_rate / best[name][0]:6.2f}")
-    result = engine.process(payloads[:BATCH], timer=time.perf_counter)
+    result = engine.process(payloads[:BATCH], days, timer=time.perf_counter)
     print("  engine step times on one batch (us/event): " + ", ".join(
         f"{k} {v * 1e6 / BATCH:.2f}" for k, v in result.step_seconds.items()))  # fmt: skip
     ok_rate = engine_rate >= TARGET_RATE
@@ -187,7 +186,7 @@ def main() -> int:
         small = max(args.rss_lines // 10, 1000)
         print(f"\nmemory: offline mode, streamed ({small:,} then {args.rss_lines:,} lines)...")
         for lines in (small, args.rss_lines):
-            rss, seconds = rss_of_offline_run(lines, keys)
+            rss, seconds = rss_of_offline_run(lines)
             print(f"  {lines:>10,} lines: peak RSS {rss:,} MB, {seconds:.1f} s "
                   f"({lines / seconds:,.0f} lines/s incl. start-up)")  # fmt: skip
     return 0

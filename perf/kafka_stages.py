@@ -12,8 +12,10 @@ import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 from pipeline.core.keys import KeyRing
-from pipeline.core.pseudonyms import Pseudonymizer, output_event_id
+from pipeline.core.pseudonyms import output_event_id
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
+from pipeline.secrets.held import HeldDayKeys
+from pipeline.secrets.store import DaySecretStore
 from pipeline.traffic import GeneratedEvent
 
 
@@ -79,20 +81,23 @@ def passthrough_main(mode: str, bootstrap: str, raw: str, out: str, group: str, 
 
 class LatencyProbe(threading.Thread):
     """Remembers when each event was produced (by the event_id pseudonym its record will carry,
-    computed under the worker's keys) and reads the anonymized topic read_committed:
-    latency = seen - produced. The event_id is the Avro body's first field."""
+    computed under the worker's day secrets, read from the day-secret store) and reads the
+    anonymized topic read_committed: latency = seen - produced. The event_id is the Avro body's
+    first field."""
 
     def __init__(self, settings: KafkaSettings, keys: str) -> None:
         super().__init__(daemon=True)
         self.settings = settings
-        self._pseudonyms = Pseudonymizer(KeyRing.parse(keys).active)
+        self._store = DaySecretStore(settings, KeyRing.parse(keys))
+        self._days = HeldDayKeys(self._store)
+        self._days.days()  # read (or create) today's secret before the first event
         self.produced: dict[bytes, float] = {}
         self.latencies: list[float] = []
         self._halt = threading.Event()
 
     def sent(self, event: GeneratedEvent) -> None:
         if event.garbage is None:
-            output_id = output_event_id(self._pseudonyms, orjson.loads(event.payload))
+            output_id = output_event_id(self._days.days(), orjson.loads(event.payload))
             if output_id is not None:
                 self.produced[output_id.encode()] = time.time()
 
@@ -126,6 +131,7 @@ class LatencyProbe(threading.Thread):
             time.sleep(0.2)
         self._halt.set()
         self.join(10)
+        self._store.close()
 
     def quantile(self, q: float) -> float | None:
         data = sorted(self.latencies)

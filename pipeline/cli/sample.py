@@ -45,9 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=int, default=3, help="days the event times span (default: 3)")
     p.add_argument(
         "--start-ms",
-        type=int,
+        type=_start_ms,
         default=1_764_000_000_000,
-        help="epoch ms of the first event (default: 1764000000000)",
+        help="epoch ms of the first event, or `now` (default: 1764000000000, a fixed time so "
+        "that a seed gives the same file; the worker and `anonymize --day-secrets store` reject "
+        "events of days outside the personal-data window: use `now` for them)",
     )
     p.add_argument(
         "--events-per-second",
@@ -57,6 +59,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines, summary only")
     p.set_defaults(func=run)
+
+
+def _start_ms(text: str) -> int:
+    """Epoch milliseconds, or `now`."""
+    if text == "now":
+        return int(time.time() * 1000)
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("epoch milliseconds or `now`") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,15 +17,19 @@ from confluent_kafka.admin import AdminClient
 from rich.console import Console
 from rich.live import Live
 
+from pipeline.core.day_keys import day_label
 from pipeline.core.keys import KeyRing
 from pipeline.demo.children import ChildError, WorkerProcess, tail
 from pipeline.demo.metrics import CONSUMED, LAG, PRODUCED, REJECTED, Scrape, Window, scrape
+from pipeline.demo.ready import wait_for_leaders
 from pipeline.demo.sample import RecentEvents, Sampler
 from pipeline.demo.traffic import GeneratorThread
 from pipeline.demo.view import Figures, Summary, live_view, sample_lines, status_line
 from pipeline.kafka.broker import EmbeddedBroker, free_port
 from pipeline.kafka.config import load_kafka_settings
 from pipeline.kafka.topics import apply, load_topics, plan
+from pipeline.secrets.held import HeldDayKeys
+from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable
 
 # Settings that would point the demo's clients away from the embedded PLAINTEXT broker.
 _NOT_FOR_EMBEDDED = ("CONFIG_FILE", "BOOTSTRAP_SERVERS", "SECURITY_PROTOCOL", "SASL_MECHANISM",
@@ -101,6 +105,19 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
     admin = AdminClient(settings.admin_config())
     for line in apply(admin, plan(admin, load_topics(settings=settings))):
         say(f"topics: {line}", highlight=False, soft_wrap=True)
+    wait_for_leaders(settings, [settings.day_secrets_topic, settings.raw_topic])
+    # The sample pairs records with raw events under the workers' own day secrets.
+    store = DaySecretStore(settings, KeyRing.parse(env["ANONYMIZER_KEYS"]))
+    stack.callback(store.close)
+    held = HeldDayKeys(store)
+    try:
+        days = held.days()
+    except DaySecretUnavailable as exc:
+        _error(console, exc)
+        return 1
+    say(f"day secrets: {settings.day_secrets_topic} on the embedded broker, days "
+        f"{', '.join(map(day_label, days.days))} (personal-data window "
+        f"{settings.replay_window_hours:g} h)", highlight=False, soft_wrap=True)  # fmt: skip
 
     mport = opts.metrics_port or free_port()
     args = [
@@ -126,7 +143,7 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
         _error(console, exc)
         return 1
 
-    recent = RecentEvents.for_keys(env["ANONYMIZER_KEYS"])
+    recent = RecentEvents.for_days(held.days)
     gen = GeneratorThread(settings, recent, rate=opts.rate, garbage=opts.garbage, seed=opts.seed)
     sampler = Sampler(settings, recent)
     stack.callback(sampler.stop)

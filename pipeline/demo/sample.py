@@ -1,5 +1,5 @@
 """A sample anonymized record beside the raw event it came from (paired by the event_id
-pseudonym, which the demo can compute because it holds the demo key)."""
+pseudonym, which the demo can compute because it reads the same day secrets as its worker)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import fastavro
@@ -18,9 +17,10 @@ from confluent_kafka import OFFSET_END, Consumer, TopicPartition
 
 from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.codec.single_object import split
-from pipeline.core.keys import KeyRing
-from pipeline.core.pseudonyms import Pseudonymizer, output_event_id
+from pipeline.core.day_keys import DayKeys
+from pipeline.core.pseudonyms import output_event_id
 from pipeline.kafka.config import KafkaSettings
+from pipeline.secrets.store import DaySecretUnavailable
 from pipeline.traffic import GeneratedEvent
 
 
@@ -37,10 +37,17 @@ class RecentEvents:
         self._lock = threading.Lock()
 
     @classmethod
-    def for_keys(cls, keys: str, capacity: int = 50_000) -> RecentEvents:
-        """Paired under the active key of the key ring `keys` (the worker's)."""
-        pseudonyms = Pseudonymizer(KeyRing.parse(keys).active)
-        return cls(partial(output_event_id, pseudonyms), capacity)
+    def for_days(cls, days: Callable[[], DayKeys], capacity: int = 50_000) -> RecentEvents:
+        """Paired under the day keys `days()` gives (the worker's, e.g. `HeldDayKeys.days` of
+        the day-secret store); an event whose day secret cannot be had is not remembered."""
+
+        def output_id(doc: dict[str, Any]) -> str | None:
+            try:
+                return output_event_id(days(), doc)
+            except DaySecretUnavailable:
+                return None
+
+        return cls(output_id, capacity)
 
     def remember(self, event: GeneratedEvent) -> None:
         """Keep a valid event under the id its anonymized record will have."""

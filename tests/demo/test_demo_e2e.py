@@ -13,6 +13,8 @@ import orjson
 import psutil
 import pytest
 
+from pipeline.core.day_keys import day_of_key_id
+
 pytestmark = pytest.mark.kafka
 
 
@@ -89,7 +91,10 @@ def test_demo_runs_end_to_end_and_cleans_up() -> None:
         assert personal not in anon
     for raw_value in (raw["ip"], raw["visitor_cookie"], raw["session_id"]):
         assert raw_value is None or raw_value not in anon_line.group(1)  # each may be absent
-    assert anon["visitor_key"] and anon["key_id"] == "demo"
+    assert anon["visitor_key"]
+    # made under the day secret of the event's day, from the store on the embedded broker
+    assert day_of_key_id(anon["key_id"]) == raw["event_time"] // 86_400_000
+    assert re.search(r"^day secrets: web\.events\.day-secrets on the embedded broker", out, re.M)
 
 
 def test_a_failing_worker_stops_the_demo_with_its_log() -> None:

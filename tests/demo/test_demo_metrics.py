@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import math
 
 import orjson
 import pytest
 
 from pipeline.core import Engine
-from pipeline.core.keys import KeyRing
 from pipeline.demo.metrics import LATENCY, PRODUCED, REJECTED, Window, parse, quantile
 from pipeline.demo.sample import RecentEvents
+from pipeline.secrets.ephemeral import EphemeralDays
+from pipeline.secrets.store import DaySecretUnavailable
 from pipeline.traffic import TrafficGenerator
 
 BOUNDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
@@ -85,17 +85,27 @@ def test_window_needs_two_scrapes() -> None:
 
 
 def test_recent_events_keeps_valid_events_by_id_bounded() -> None:
-    keys = "demo:" + base64.b64encode(bytes(range(32))).decode()
-    recent = RecentEvents.for_keys(keys, capacity=100)
+    days = EphemeralDays()  # stands for the store's day keys, which the worker holds too
+    recent = RecentEvents.for_days(lambda: days, capacity=100)
     events = list(TrafficGenerator(1, garbage=0.2).events(500))
     for e in events:
         recent.remember(e)
     valid = [e for e in events if e.garbage is None]
     # Paired by the pseudonym the worker's record carries, which the engine computes too.
-    engine = Engine(KeyRing.parse(keys))
-    newest = engine.as_dict(engine.process([valid[-1].payload]).records[0])
+    engine = Engine()
+    newest = engine.as_dict(engine.process([valid[-1].payload], days).records[0])
     assert newest["event_id"] != orjson.loads(valid[-1].payload)["event_id"]
     assert recent.get(newest["event_id"]) == valid[-1].payload
-    oldest = engine.as_dict(engine.process([valid[0].payload]).records[0])
+    oldest = engine.as_dict(engine.process([valid[0].payload], days).records[0])
     assert recent.get(oldest["event_id"]) is None
     assert len(recent._events) == 100
+
+
+def test_recent_events_without_a_day_secret_remember_nothing() -> None:
+    def unavailable() -> EphemeralDays:
+        raise DaySecretUnavailable("the store cannot be read")
+
+    recent = RecentEvents.for_days(unavailable)
+    for event in TrafficGenerator(2, garbage=0.0).events(20):
+        recent.remember(event)  # the sample is decoration: never an exception into the traffic
+    assert len(recent._events) == 0

@@ -12,9 +12,9 @@ from confluent_kafka import Producer
 
 from pipeline import policy_table, settings_table
 from pipeline.core import Engine
-from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
 from pipeline.kafka.config import KafkaSettings
+from pipeline.secrets.ephemeral import EphemeralDays
 from pipeline.traffic import TrafficGenerator
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -39,8 +39,8 @@ def test_settings_table_lists_every_setting() -> None:
 def test_the_downstream_consumer_example_decodes_the_worker_output(
     kafka_topics: KafkaSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = Engine(KeyRing.parse("d1:" + "A" * 43 + "="))
-    result = engine.process(TrafficGenerator(seed=4, garbage=0.0).payloads(50))
+    engine = Engine()
+    result = engine.process(TrafficGenerator(seed=4, garbage=0.0).payloads(50), EphemeralDays())
     producer = Producer(kafka_topics.producer_config(transactional_id="readme-example"))
     producer.init_transactions(30)
     producer.begin_transaction()

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -233,3 +234,14 @@ def test_a_reader_that_goes_away_stops_the_command_quietly(raw) -> None:
     err = proc.stderr.read()
     assert proc.wait(60) == 141  # 128 + SIGPIPE
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_sample_can_start_now_for_the_store_mode(tmp_path: Path) -> None:
+    path = tmp_path / "now.jsonl"
+    before = int(time.time() * 1000)
+    assert (
+        main(["sample", "-n", "5", "--garbage", "0", "--start-ms", "now", "-o", str(path), "-q"])
+        == 0
+    )
+    first = orjson.loads(path.read_bytes().splitlines()[0])
+    assert before <= first["event_time"] <= int(time.time() * 1000)

@@ -104,7 +104,7 @@ def add_time_range(parser: argparse.ArgumentParser, what: str) -> None:
         dest="start",
         metavar="TIME",
         help=f"first {what} time, inclusive (ISO 8601, e.g. 2026-11-25T10:00Z, or epoch ms; "
-        "default: the beginning)",
+        "default: the beginning; for replay, the start of the replay window)",
     )
     parser.add_argument(
         "--to",

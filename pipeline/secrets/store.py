@@ -25,10 +25,15 @@ from pipeline.secrets.days import day_label, day_of, destroy_at, expired, live_d
 from pipeline.secrets.wrap import new_secret, unwrap, wrap, wrapped_key_id
 
 log = logging.getLogger(__name__)
+# librdkafka's own lines go through `logging` (warnings and worse), not straight to stderr.
+_CLIENT_LOG = {"logger": logging.getLogger("pipeline.secrets.kafka"), "log_level": 4}
 PARTITION = 0
 DEFAULT_AHEAD_MS = 2 * 3_600_000  # tomorrow's secret exists two hours before midnight
 DEFAULT_ROLL_MS = 3_600_000  # the topic's min(segment.ms, max.compaction.lag.ms)
 _ROLL_KEY = b"roll"
+# A topic just created has no leader for a moment: wait, as for a retriable error.
+_NOT_READY = frozenset({KafkaError._UNKNOWN_PARTITION, KafkaError.NOT_LEADER_FOR_PARTITION,
+                        KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART})  # fmt: skip
 
 
 class DaySecretUnavailable(AnonymizerError):
@@ -86,9 +91,10 @@ class DaySecretStore:
             settings.consumer_config(
                 group_id=f"{settings.group_id}.day-secrets",
                 **{"enable.partition.eof": True, "enable.auto.commit": False},
+                **_CLIENT_LOG,
             )
         )
-        self._producer = Producer(settings.producer_config())
+        self._producer = Producer(settings.producer_config(**_CLIENT_LOG))
         self._proposals: dict[int, list[Proposal]] = {}
         self._secrets: dict[int, Key] = {}
         self._position = 0
@@ -134,7 +140,7 @@ class DaySecretStore:
                 return self._consumer.get_watermark_offsets(tp, self.timeout)
             except KafkaException as exc:
                 error = exc.args[0]
-                if not error.retriable() and error.code() != KafkaError._UNKNOWN_PARTITION:
+                if not error.retriable() and error.code() not in _NOT_READY:
                     raise DaySecretUnavailable(f"{self.topic}: {error.name()}") from None
                 if time.monotonic() > deadline:
                     raise DaySecretUnavailable(

@@ -66,7 +66,7 @@ def test_a_window_out_of_bounds_is_a_configuration_error() -> None:
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, kafka_topics: KafkaSettings) -> KafkaSettings:
     monkeypatch.setenv("ANONYMIZER_KEYS", KEYS)
-    for name in ("bootstrap_servers", "raw_topic", "group_id"):
+    for name in ("bootstrap_servers", "raw_topic", "group_id", "day_secrets_topic"):
         monkeypatch.setenv(f"ANONYMIZER_{name.upper()}", str(getattr(kafka_topics, name)))
     return kafka_topics
 

@@ -18,24 +18,27 @@ scrubber's fixed labels (any other key is `unknown_key`, never its name), steps 
 | `anonymizer_transactions_total` | counter | `outcome` | Kafka transactions `committed` or `aborted` |
 | `anonymizer_active_key_age_seconds` | gauge | | age of the active key from `ANONYMIZER_ACTIVE_KEY_SINCE` (NaN if unset) |
 | `anonymizer_geoip_build_timestamp_seconds` | gauge | | build time of the GeoIP database (Unix seconds) |
-| `anonymizer_worker_info` | info | `engine`, `policy_version`, `key_id`, `geo_db`, `version` | constant 1; what this worker runs |
+| `anonymizer_day_secret_available` | gauge | | 1 while the worker holds today's day key, 0 while it cannot get it (it then consumes nothing) |
+| `anonymizer_day_secrets_held` | gauge | | day keys held in memory (the live days of the window; 0 while unavailable) |
+| `anonymizer_day_secret_oldest_age_seconds` | gauge | | seconds since the start of the oldest day whose key is held (NaN if none); above window + 1 day a destruction is overdue |
+| `anonymizer_replay_window_seconds` | gauge | | the configured personal-data window (`ANONYMIZER_REPLAY_WINDOW_HOURS`), for alerts to compare with |
+| `anonymizer_worker_info` | info | `engine`, `policy_version`, `key_id`, `geo_db`, `version` | constant 1; what this worker runs (`key_id`: the active master key, which wraps the day secrets) |
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Gauge, Histogram, Info, start_http_server
 from prometheus_client import Counter as PromCounter
-from prometheus_client.metrics_core import HistogramMetricFamily, Metric
 
 from pipeline import __version__
+from pipeline.bulk_histogram import BulkHistogram
+from pipeline.core.day_keys import HeldDays
 from pipeline.core.engine import BatchResult, Engine
 from pipeline.core.policy import Action
 from pipeline.core.reasons import Reason
@@ -45,20 +48,7 @@ PREFIX = "anonymizer"
 UNKNOWN_KEY = "unknown_key"
 URL_DROP_LABELS = (QUERY_NAME, QUERY_PARAM, REFERRER_SCHEME, REFERRER_INVALID)
 CLOCKS = ("event_time", "record_time")
-BATCH_BUCKETS = (
-    1,
-    10,
-    50,
-    100,
-    250,
-    500,
-    1000,
-    2000,
-    5000,
-    10_000,
-    20_000,
-    50_000,
-)  # default 10,000
+BATCH_BUCKETS = (1, 10, 50, 100, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000)
 STEP_BUCKETS = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.5)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
 
@@ -74,62 +64,26 @@ METRIC_NAMES = (
     "anonymizer_transactions_total",
     "anonymizer_active_key_age_seconds",
     "anonymizer_geoip_build_timestamp_seconds",
+    "anonymizer_day_secret_available",
+    "anonymizer_day_secrets_held",
+    "anonymizer_day_secret_oldest_age_seconds",
+    "anonymizer_replay_window_seconds",
     "anonymizer_worker_info",
 )
-
-
-class BulkHistogram:
-    """A labelled histogram observed a whole batch at a time (one lock per batch, not per value).
-
-    prometheus-client's Histogram takes a lock per `observe`; latencies arrive thousands per batch.
-    """
-
-    def __init__(self, name: str, documentation: str, label: str, buckets: Sequence[float]):
-        self.name, self.documentation, self.label = name, documentation, label
-        self.bounds = tuple(float(b) for b in buckets)
-        self._lock = threading.Lock()
-        self._series: dict[str, tuple[list[int], list[float]]] = {}
-
-    def labels(self, value: str) -> None:
-        """Create the series for `value` (at zero) so it is exported before the first sample."""
-        with self._lock:
-            self._series.setdefault(value, ([0] * (len(self.bounds) + 1), [0.0]))
-
-    def observe_many(self, value: str, samples: Iterable[float]) -> None:
-        bounds = self.bounds
-        counts = [0] * (len(bounds) + 1)
-        total = 0.0
-        for s in samples:
-            counts[bisect_left(bounds, s)] += 1
-            total += s
-        with self._lock:
-            buckets, sums = self._series.setdefault(value, ([0] * (len(bounds) + 1), [0.0]))
-            for i, c in enumerate(counts):
-                if c:
-                    buckets[i] += c
-            sums[0] += total
-
-    def collect(self) -> Iterator[Metric]:
-        family = HistogramMetricFamily(self.name, self.documentation, labels=[self.label])
-        with self._lock:
-            series = {k: (list(b), s[0]) for k, (b, s) in self._series.items()}
-        for value, (buckets, total) in sorted(series.items()):
-            cumulative, running = [], 0
-            for bound, count in zip((*self.bounds, math.inf), buckets, strict=True):
-                running += count
-                cumulative.append((_bound(bound), running))
-            family.add_metric([value], cumulative, total)
-        yield family
-
-
-def _bound(bound: float) -> str:
-    return "+Inf" if math.isinf(bound) else repr(bound)
 
 
 class WorkerMetrics:
     """All the worker's series in one registry; see the module docstring for the table."""
 
-    def __init__(self, engine: Engine, *, engine_name: str, active_key_since: datetime | None):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        engine_name: str,
+        master_key_id: str,
+        replay_window_s: float,
+        active_key_since: datetime | None,
+    ) -> None:
         self.registry = r = CollectorRegistry()
         self.consumed = PromCounter(
             f"{PREFIX}_events_consumed", "Raw records read from the input topic.", registry=r
@@ -188,6 +142,20 @@ class WorkerMetrics:
             "Build time of the GeoIP database.",
             registry=r,
         )
+        self.day_available = Gauge(
+            f"{PREFIX}_day_secret_available",
+            "1 while today's day key is held, 0 while it cannot be had (nothing is consumed).",
+            registry=r,
+        )
+        self.days_held = Gauge(f"{PREFIX}_day_secrets_held", "Day keys held in memory.", registry=r)
+        self.oldest_day_age = Gauge(
+            f"{PREFIX}_day_secret_oldest_age_seconds",
+            "Seconds since the start of the oldest day whose key is held (NaN if none).",
+            registry=r,
+        )
+        self.window = Gauge(
+            f"{PREFIX}_replay_window_seconds", "The configured personal-data window.", registry=r
+        )
         self.info = Info(f"{PREFIX}_worker", "What this worker runs.", registry=r)
         self._lag_partitions: set[str] = set()
 
@@ -214,11 +182,13 @@ class WorkerMetrics:
             since = active_key_since.timestamp()
             self.key_age.set_function(lambda: time.time() - since)
         self.geoip_build.set(engine.geo.built_at.timestamp())
+        self.window.set(replay_window_s)
+        self.oldest_day_age.set(math.nan)
         self.info.info(
             {
                 "engine": engine_name,
                 "policy_version": engine.policy.label,
-                "key_id": engine.keys.active.key_id,
+                "key_id": master_key_id,
                 "geo_db": engine.geo.build,
                 "version": __version__,
             }
@@ -258,6 +228,20 @@ class WorkerMetrics:
             self.step_seconds.labels(step).observe(seconds)
         self.latency.observe_many("event_time", (now - t / 1000 for t in event_times_ms))
         self.latency.observe_many("record_time", (now - t / 1000 for t in record_times_ms))
+
+    def watch_day_keys(self, oldest_age_s: Callable[[], float | None]) -> None:
+        """Read the oldest held day's age at every scrape (None: NaN)."""
+
+        def age() -> float:
+            value = oldest_age_s()
+            return math.nan if value is None else value
+
+        self.oldest_day_age.set_function(age)
+
+    def day_keys(self, held: HeldDays | None) -> None:
+        """The outcome of the latest attempt to get the day keys (None: unavailable)."""
+        self.day_available.set(0 if held is None else 1)
+        self.days_held.set(0 if held is None else len(held.keys))
 
     def aborted(self) -> None:
         self.transactions.labels("aborted").inc()

@@ -1,9 +1,10 @@
 """`anonymizer worker`: the streaming worker (Kafka raw topic -> anonymized + dead letters).
 
 Engines come from `ENGINES`, name -> `run(setup) -> exit code`; the CLI builds and checks the
-shared `WorkerSetup` (settings, topics, engine, metrics, signals) once for all of them.
-Exit codes: 0 stopped by SIGTERM/SIGINT after committing; 2 configuration error; 3 fatal Kafka
-error (the orchestrator restarts the worker, which resumes from the committed offsets).
+shared `WorkerSetup` (settings, topics, engine, day keys, metrics, signals) once for all of them.
+Exit codes: 0 stopped by SIGTERM/SIGINT after committing; 2 configuration error (including a
+day-secret store that cannot give today's key at start-up); 3 fatal Kafka error (the
+orchestrator restarts the worker, which resumes from the committed offsets).
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ import signal
 from collections.abc import Callable
 
 from pipeline.cli.common import add_engine_options, read_keys_file
+from pipeline.core.day_keys import day_label
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
-from pipeline.metrics import WorkerMetrics
 from pipeline.runtime import tune_gc
+from pipeline.secrets.store import DaySecretUnavailable
 from pipeline.settings import EngineSettings, load_engine_settings
 from pipeline.worker.faust_engine import run_faust
-from pipeline.worker.loop import WorkerSetup, run_confluent
+from pipeline.worker.loop import run_confluent
 from pipeline.worker.settings import WorkerSettings, load_worker_settings
+from pipeline.worker.setup import WorkerSetup, build_setup
 from pipeline.worker.shutdown import StopSignal
-from pipeline.worker.startup import output_limits, record_limit
 
 ENGINES: dict[str, Callable[[WorkerSetup], int]] = {"confluent": run_confluent, "faust": run_faust}
 
@@ -113,25 +115,31 @@ def run(args: argparse.Namespace) -> int:
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     worker, kafka, engine_settings = _settings(args)
-    limits = output_limits(kafka)
-    max_record = record_limit(limits[kafka.anonymized_topic], engine_settings.max_record_bytes)
-    engine = engine_settings.model_copy(update={"max_record_bytes": max_record}).build_engine()
-    tune_gc()
-    metrics = WorkerMetrics(
-        engine, engine_name=args.engine, active_key_since=worker.active_key_since
-    )
+    setup = build_setup(worker, kafka, engine_settings, engine_name=args.engine, stop=StopSignal())
     try:
-        metrics.serve(worker.metrics_port)
-    except OSError as exc:
-        raise ConfigError(f"metrics port {worker.metrics_port}: {exc.strerror}") from None
-    log.info(
-        "engine %s, policy %s, key %s, %s; records up to %d bytes; metrics on %s",
-        args.engine,
-        engine.policy.label,
-        engine.keys.active.key_id,
-        engine.geo.build,
-        max_record,
-        worker.metrics_port or "(off)",
-    )
-    setup = WorkerSetup(engine, kafka, worker, metrics, StopSignal().install(), limits)
-    return ENGINES[args.engine](setup)
+        tune_gc()
+        try:
+            setup.metrics.serve(worker.metrics_port)
+        except OSError as exc:
+            raise ConfigError(f"metrics port {worker.metrics_port}: {exc.strerror}") from None
+        try:
+            engine, held = setup.engine, setup.days.days()  # no I/O: taken by build_setup
+        except DaySecretUnavailable as exc:  # only if the UTC day turned meanwhile
+            raise ConfigError(f"day secrets ({kafka.day_secrets_topic}): {exc}") from None
+        log.info(
+            "engine %s, policy %s, master key %s, day keys %s..%s (%s), %s; records up to %d "
+            "bytes; metrics on %s",
+            args.engine,
+            engine.policy.label,
+            setup.master_key_id,
+            day_label(held.days[0]),
+            day_label(held.days[-1]),
+            kafka.day_secrets_topic,
+            engine.geo.build,
+            setup.max_record_bytes,
+            worker.metrics_port or "(off)",
+        )
+        setup.stop.install()
+        return ENGINES[args.engine](setup)
+    finally:
+        setup.close()

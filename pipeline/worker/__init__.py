@@ -1,6 +1,13 @@
 """The streaming worker: Kafka in, the privacy engine once per batch, one transaction out."""
 
-from pipeline.worker.loop import WorkerSetup, run_confluent
+from pipeline.worker.loop import run_confluent
 from pipeline.worker.settings import WorkerSettings, load_worker_settings
+from pipeline.worker.setup import WorkerSetup, build_setup
 
-__all__ = ["WorkerSettings", "WorkerSetup", "load_worker_settings", "run_confluent"]
+__all__ = [
+    "WorkerSettings",
+    "WorkerSetup",
+    "build_setup",
+    "load_worker_settings",
+    "run_confluent",
+]

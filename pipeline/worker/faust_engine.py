@@ -7,7 +7,10 @@ offsets in transactions but sends the agent's output outside them (measured on K
 transactional id on the sends, no markers in the output topic). So this engine is
 **at least once**: after a crash, the batches sent but not yet committed are sent again, and
 downstream sees those events twice (same `event_id`: de-duplicate on it). Nothing is lost.
-Consumer lag is not exported by this engine.
+Consumer lag is not exported by this engine. While today's day key cannot be had, the agent
+holds the batch in hand and retries with back-off (`DayGate`): nothing is sent or acknowledged
+meanwhile; faust's own fetcher keeps polling, so the worker stays in the group. A timer takes the
+day keys every minute also when no event comes, so an idle worker destroys expired days on time.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from typing import Any
 
 import faust
 
+from pipeline.core.day_keys import HeldDays
 from pipeline.kafka.config import KafkaSettings
-from pipeline.worker.loop import WorkerSetup
-from pipeline.worker.messages import Outbox, payloads_of, record_times_ms
+from pipeline.worker.day_gate import DayGate
+from pipeline.worker.messages import Outbox, arrivals_ms, payloads_of, record_times_ms
+from pipeline.worker.setup import WorkerSetup
 
 log = logging.getLogger(__name__)
+IDLE_DAY_KEYS_S = 60.0  # how often an idle agent takes the day keys (destroying expired days)
 
 
 class FaustMessage:
@@ -103,12 +109,35 @@ def build_app(setup: WorkerSetup, datadir: str) -> faust.App:
     }
     outbox = Outbox(engine, kafka.anonymized_topic, kafka.dead_letter_topic)
     within = worker.max_wait_ms / 1000
+    gate = DayGate(setup.days, metrics)
+    lock = asyncio.Lock()  # the store's Kafka clients serve one caller at a time
+
+    async def attempt() -> HeldDays | None:
+        """One try at today's day keys (None while they cannot be had)."""
+        async with lock:  # the store may do I/O: off the event loop, which heartbeats
+            return await asyncio.get_running_loop().run_in_executor(None, gate.current)
+
+    async def day_keys() -> HeldDays:
+        """Today's day keys; while there are none, wait (back-off) and try again."""
+        while (held := await attempt()) is None:
+            await asyncio.sleep(max(0.05, gate.wait_s()))
+        return held
+
+    @app.timer(IDLE_DAY_KEYS_S)
+    async def keep_day_keys() -> None:
+        await attempt()
 
     @app.agent(raw, name="anonymize")
     async def anonymize(stream: faust.StreamT) -> None:
         async for events in stream.take_events(worker.batch_size, within=within):
             batch = [FaustMessage(e) for e in events]
-            result = engine.process(payloads_of(batch), timer=time.perf_counter)
+            days = await day_keys()
+            result = engine.process(
+                payloads_of(batch),
+                days,
+                arrival_ms=arrivals_ms(batch),  # type: ignore[arg-type]
+                timer=time.perf_counter,
+            )
             pending = [
                 await outputs[m.topic].send(key=m.key, value=m.value, headers=m.headers)
                 for m in outbox.messages(batch, result, int(time.time() * 1000))

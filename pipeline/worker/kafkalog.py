@@ -28,6 +28,10 @@ class RateLimited:
         suffix = f" (and {skipped} more)" if skipped else ""
         self.logger.log(level, message + suffix, *args)
 
+    def reset(self) -> None:
+        """Forget what was logged: the next line of each key is logged at once."""
+        self._last.clear()
+
 
 _limited = RateLimited(log)
 

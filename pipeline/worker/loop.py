@@ -6,42 +6,40 @@ see a partial one). When a transaction is aborted the consumer is rewound (seek)
 first offsets and the batch is redone; see `transactions` for the error classes. Records the
 output topic refuses as too large are redone once as `output_too_large` dead letters; a dead
 letter the dead-letter topic refuses is fatal (exit non-zero) rather than a loop.
+
+Each batch is made under the day keys `DayGate` gives just before it is consumed. While today's
+key cannot be had the worker consumes nothing: it pauses every assigned partition and keeps
+polling (so it stays in the group however long that lasts, instead of leaving it after
+max.poll.interval.ms and handing its partitions to members that would stop too), gives back
+anything fetched meanwhile (seek to its first offset), and resumes where it stopped.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
-from pipeline.core.engine import Engine
-from pipeline.kafka.config import KafkaSettings
-from pipeline.metrics import WorkerMetrics
+from pipeline.core.day_keys import HeldDays
+from pipeline.worker.day_gate import DayGate
 from pipeline.worker.kafkalog import RateLimited, callbacks, describe
 from pipeline.worker.lag import LagTracker
-from pipeline.worker.messages import Outbox, offsets_after, payloads_of, record_times_ms
-from pipeline.worker.settings import WorkerSettings
-from pipeline.worker.shutdown import StopSignal
+from pipeline.worker.messages import (
+    Outbox,
+    arrivals_ms,
+    offsets_after,
+    payloads_of,
+    record_times_ms,
+)
+from pipeline.worker.setup import WorkerSetup
 from pipeline.worker.transactions import Aborted, Committed, FatalKafkaError, Transactions
 from pipeline.worker.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 30.0
-
-
-@dataclass
-class WorkerSetup:
-    """Everything an engine's run function needs, built and checked by the CLI."""
-
-    engine: Engine
-    kafka: KafkaSettings
-    worker: WorkerSettings
-    metrics: WorkerMetrics
-    stop: StopSignal
-    output_limits: dict[str, int]
+HOLD_POLL_SECONDS = 0.5  # while paused: how long each poll waits (keeps the membership alive)
 
 
 def consumer_config(setup: WorkerSetup) -> dict[str, Any]:
@@ -84,6 +82,8 @@ class ConfluentWorker:
             stopping=lambda: self.stop.requested,
             watchdog=Watchdog(setup.worker.hang_seconds),
         )
+        self.gate = DayGate(setup.days, self.metrics)
+        self._paused = False
         self.consumer: Consumer | None = None
         self.batch_size = setup.worker.batch_size
         self.max_wait = setup.worker.max_wait_ms / 1000
@@ -113,10 +113,17 @@ class ConfluentWorker:
         )
         try:
             while not self.stop.requested:
+                days = self.gate.current()
+                if days is None:
+                    self._hold()
+                    lag.maybe_refresh(paused=True)
+                    continue
+                if self._paused:
+                    self._resume()
                 batch = self._consume()
                 lag.maybe_refresh()
                 if batch:
-                    self._process(batch)
+                    self._process(batch, days)
                 self._progress()
         finally:
             log.info("closing: leaving the group")
@@ -131,10 +138,10 @@ class ConfluentWorker:
     def _revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
 
-    def _consume(self) -> list[Message]:
+    def _consume(self, wait: float | None = None) -> list[Message]:
         assert self.consumer is not None
         batch = []
-        for msg in self.consumer.consume(self.batch_size, self.max_wait):
+        for msg in self.consumer.consume(self.batch_size, self.max_wait if wait is None else wait):
             err = msg.error()
             if err is None:
                 batch.append(msg)
@@ -144,17 +151,38 @@ class ConfluentWorker:
                 self._limited(logging.WARNING, str(err.code()), "consumer: %s", describe(err))
         return batch
 
-    def _process(self, batch: list[Message]) -> None:
+    def _hold(self) -> None:
+        """No day key: consume nothing, but poll (paused) so the group keeps this member."""
+        consumer = self.consumer
+        assert consumer is not None
+        if not self._paused:
+            self._paused = True
+            log.warning("pausing every partition until the day key can be had")
+        consumer.pause(consumer.assignment())  # again: partitions may have come in a rebalance
+        wait = max(0.05, min(HOLD_POLL_SECONDS, self.gate.wait_s()))
+        stray = self._consume(wait)
+        if stray:  # fetched before the pause took effect: give it back, unprocessed
+            consumer.pause(consumer.assignment())
+            self._rewind(offsets_after(stray))
+
+    def _resume(self) -> None:
+        assert self.consumer is not None
+        self.consumer.resume(self.consumer.assignment())
+        self._paused = False
+        log.info("resuming every partition")
+
+    def _process(self, batch: list[Message], days: HeldDays) -> None:
         self.metrics.consumed.inc(len(batch))
         self._totals["consumed"] += len(batch)
         payloads = payloads_of(batch)
-        result = self.engine.process(payloads, timer=time.perf_counter)
+        arrivals = arrivals_ms(batch)
+        result = self.engine.process(payloads, days, arrival_ms=arrivals, timer=time.perf_counter)
         if self._too_large:
             refused = {
                 i for i, m in enumerate(batch)
                 if (m.topic(), m.partition(), m.offset()) in self._too_large
             }  # fmt: skip
-            self.outbox.refused(result, payloads, refused)
+            self.outbox.refused(result, payloads, refused, days, arrivals)
         messages = self.outbox.messages(batch, result, int(time.time() * 1000))
         spans = offsets_after(batch)
         offsets = [TopicPartition(t, p, end) for (t, p), (_, end) in spans.items()]

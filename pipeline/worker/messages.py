@@ -1,7 +1,9 @@
 """What the worker writes: anonymized records and dead letters, their keys and headers.
 
 Headers carry only provenance, never input values: `schema-fingerprint` (hex of the 8 bytes
-after `C3 01`, the CRC-64-AVRO fingerprint of the writer schema), `key-id`, `policy-version`.
+after `C3 01`, the CRC-64-AVRO fingerprint of the writer schema), `key-id` (the message's own
+`key_id`: the day key it was made or sealed under, as in its body; not the master key, which the
+worker's metrics name), `policy-version`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from confluent_kafka import Message
 
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER, canonical_form, load_schema
 from pipeline.codec.single_object import header
+from pipeline.core.day_keys import DayKeys
 from pipeline.core.engine import BatchResult, Engine
 from pipeline.core.reasons import Reason
 from pipeline.deadletter import DeadLetterCodec, dead_letter
@@ -32,12 +35,30 @@ def fingerprint_hex(schema_file: str) -> str:
     return header(canonical_form(load_schema(schema_file)))[2:10].hex()
 
 
-def provenance_headers(schema_file: str, engine: Engine) -> Headers:
+def provenance_headers(schema_file: str, engine: Engine, key_id: str) -> Headers:
     return [
         (FINGERPRINT, fingerprint_hex(schema_file).encode()),
-        (KEY_ID, engine.keys.active.key_id.encode()),
+        (KEY_ID, key_id.encode()),
         (POLICY_VERSION, engine.policy.label.encode()),
     ]
+
+
+class HeaderCache:
+    """The provenance headers of one schema per day key id (a few live at a time)."""
+
+    def __init__(self, schema_file: str, engine: Engine) -> None:
+        self.schema_file, self.engine = schema_file, engine
+        self._by_key: dict[str, Headers] = {}
+
+    def __call__(self, key_id: str) -> Headers:
+        headers = self._by_key.get(key_id)
+        if headers is None:
+            if len(self._by_key) > 64:  # days come and go: never grow without bound
+                self._by_key.clear()
+            headers = self._by_key[key_id] = provenance_headers(
+                self.schema_file, self.engine, key_id
+            )
+        return headers
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +79,23 @@ class Outbox:
         self.anonymized_topic = anonymized_topic
         self.dead_letter_topic = dead_letter_topic
         self.policy_version = engine.policy.label
-        self.record_headers = provenance_headers(ANONYMIZED, engine)
-        self.dead_letter_headers = provenance_headers(DEAD_LETTER, engine)
+        self.record_headers = HeaderCache(ANONYMIZED, engine)
+        self.dead_letter_headers = HeaderCache(DEAD_LETTER, engine)
         self._codec = DeadLetterCodec()
         self._reject = engine.reject
         self._event_time = engine.field_names.index("event_time")
+        self._key_id = engine.field_names.index("key_id")
 
-    def refused(self, result: BatchResult, payloads: Sequence[bytes], indexes: set[int]) -> None:
+    def refused(
+        self,
+        result: BatchResult,
+        payloads: Sequence[bytes],
+        indexes: set[int],
+        days: DayKeys,
+        arrival_ms: Sequence[int | None],
+    ) -> None:
         """Turn the records at `indexes` (refused by the output topic as too large) into
-        `output_too_large` rejects, in place."""
+        `output_too_large` rejects, in place, sealed like the engine's (the day of arrival)."""
         if not indexes:
             return
         kept, moved = [], []
@@ -80,6 +109,8 @@ class Outbox:
                     Reason.OUTPUT_TOO_LARGE,
                     None,
                     PRODUCE_STEP,
+                    days,
+                    arrival_ms[record.index],
                 )
             )
         result.records = kept
@@ -89,8 +120,10 @@ class Outbox:
         self, batch: Sequence[Message], result: BatchResult, now_ms: int
     ) -> list[Outgoing]:
         """Anonymized records (key: visitor key or site id) then dead letters (key: none)."""
-        topic, headers = self.anonymized_topic, self.record_headers
-        out = [Outgoing(topic, r.key, r.value, headers, r.index) for r in result.records]
+        topic, headers, k = self.anonymized_topic, self.record_headers, self._key_id
+        out = [
+            Outgoing(topic, r.key, r.value, headers(r.values[k]), r.index) for r in result.records
+        ]
         topic, headers, encode = (
             self.dead_letter_topic,
             self.dead_letter_headers,
@@ -107,7 +140,7 @@ class Outbox:
                 partition=msg.partition(),
                 event_time_ms=_timestamp(msg),
             )
-            out.append(Outgoing(topic, None, encode(record), headers, reject.index))
+            out.append(Outgoing(topic, None, encode(record), headers(reject.key_id), reject.index))
         return out
 
     def event_times_ms(self, result: BatchResult) -> list[int]:
@@ -122,6 +155,11 @@ def _timestamp(msg: Message) -> int | None:
 
 def record_times_ms(batch: Sequence[Message]) -> list[int]:
     return [t for t in (_timestamp(m) for m in batch) if t is not None]
+
+
+def arrivals_ms(batch: Sequence[Message]) -> list[int | None]:
+    """Each record's Kafka timestamp (None when it has none): the day that seals its reject."""
+    return [_timestamp(m) for m in batch]
 
 
 def offsets_after(batch: Sequence[Message]) -> dict[tuple[str, int], tuple[int, int]]:

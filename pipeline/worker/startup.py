@@ -1,4 +1,5 @@
-"""Start-up checks against the cluster: the topics exist; how large an output record may be."""
+"""Start-up checks against the cluster: the topics exist (the day-secret store's too); how large
+an output record may be."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def output_limits(settings: KafkaSettings, timeout: float = 30.0) -> dict[str, i
         "raw_topic": settings.raw_topic,
         "anonymized_topic": settings.anonymized_topic,
         "dead_letter_topic": settings.dead_letter_topic,
+        "day_secrets_topic": settings.day_secrets_topic,
     }
     missing = [
         f"  {role}: topic {name} does not exist (create it: anonymizer topics apply)"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from worker_helpers import WorkerProcess, stop_all, worker_env
+from processes import WorkerProcess, stop_all, worker_env
 
 from pipeline.kafka.config import KafkaSettings
 

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from metrics_helpers import metric_value, scrape
+from processes import worker_env
 from worker_helpers import (
     ANONYMIZED_FP,
     ANONYMIZED_SCHEMA,
@@ -24,7 +25,6 @@ from worker_helpers import (
     traffic,
     wait_drained,
     wait_until,
-    worker_env,
 )
 
 from pipeline import __version__
@@ -45,6 +45,7 @@ def test_plain_fastavro_decodes_every_message_and_headers_are_provenance_only(
     for msg in records:
         record = decode(msg.value(), ANONYMIZED_SCHEMA, ANONYMIZED_FP)
         assert msg.key().decode() == (record["visitor_key"] or record["site_id"])
+        assert _DAY_KEY_ID.fullmatch(record["key_id"]), record["key_id"]  # the event day's key
         assert headers_of(msg) == {
             "schema-fingerprint": ANONYMIZED_FP,
             "key-id": record["key_id"],
@@ -67,6 +68,7 @@ def test_plain_fastavro_decodes_every_message_and_headers_are_provenance_only(
     assert w.terminate() == 0
 
 
+_DAY_KEY_ID = re.compile(r"\d{4}-\d{2}-\d{2}\.[0-9a-f]{8}")
 _IP = re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b|\b[0-9a-f]{1,4}(:[0-9a-f]{0,4}){2,7}\b", re.I)
 _EMAIL = re.compile(r"[^\s\"@]+@[^\s\"@]+\.[a-z]{2,}", re.I)
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://|\bwww\.", re.I)
@@ -101,6 +103,15 @@ def test_metrics_move_and_labels_are_bounded(workers, kafka_topics) -> None:
     assert f'version="{__version__}"' in second  # which release is running
     assert 'anonymizer_batch_size_bucket{le="10000.0"}' in second  # the default batch, bucketed
     assert metric_value(second, "anonymizer_geoip_build_timestamp_seconds") > 1e9
+    assert 'key_id="test1"' in second  # the master key that wraps the day secrets
+    assert metric_value(second, "anonymizer_day_secret_available") == 1
+    assert metric_value(second, "anonymizer_day_secrets_held") in (4, 5)  # D-3..D (+1 from 22:00)
+    window = metric_value(second, "anonymizer_replay_window_seconds")
+    assert window == 72 * 3600
+    # the oldest day held (D-3) began 3 days and some hours ago; it is destroyed at 4 days
+    assert (
+        window <= metric_value(second, "anonymizer_day_secret_oldest_age_seconds") < window + 86400
+    )
     produced = metric_value(second, "anonymizer_events_produced_total")
     rejected = metric_value(second, "anonymizer_events_rejected_total")
     assert produced + rejected == len(raw)

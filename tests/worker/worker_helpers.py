@@ -8,13 +8,9 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +18,14 @@ from typing import Any
 import fastavro
 import fastavro.schema
 import orjson
-import psutil
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
+from pipeline.core.day_keys import DayKeys, HeldDays
 from pipeline.core.keys import KeyRing
-from pipeline.core.pseudonyms import Pseudonymizer, output_event_id
+from pipeline.core.pseudonyms import output_event_id
 from pipeline.kafka.config import KafkaSettings
+from pipeline.secrets.store import DaySecretStore
 
 REPO = Path(__file__).resolve().parents[2]
 KEYS = "test1:" + base64.b64encode(bytes(range(32))).decode()
@@ -60,13 +57,20 @@ class Raw:
         return len(self.ids)
 
 
-def produce_raw(settings: KafkaSettings, payloads: Iterable[bytes | None], raw: Raw) -> Raw:
-    """Produce `payloads` to the raw topic (acks=all, idempotent) and record where each went."""
+def produce_raw(
+    settings: KafkaSettings,
+    payloads: Iterable[bytes | None],
+    raw: Raw,
+    days: DayKeys | None = None,
+) -> Raw:
+    """Produce `payloads` to the raw topic (acks=all, idempotent) and record where each went,
+    with the event_id its record gets under `days` (default: the store's keys now)."""
+    keys = days if days is not None else held_days(settings)
     producer = Producer(settings.producer_config(**{"linger.ms": 20, "message.timeout.ms": 120000}))
 
     def delivered(err: KafkaError | None, msg: Any) -> None:
         assert err is None, err
-        raw.ids[(msg.partition(), msg.offset())] = event_id(msg.value())
+        raw.ids[(msg.partition(), msg.offset())] = event_id(msg.value(), keys)
 
     for payload in payloads:
         while True:
@@ -80,92 +84,34 @@ def produce_raw(settings: KafkaSettings, payloads: Iterable[bytes | None], raw: 
     return raw
 
 
-_PSEUDONYMS = Pseudonymizer(KeyRing.parse(KEYS).active)
+_HELD: dict[str, HeldDays] = {}
 
 
-def event_id(payload: bytes | None) -> str | None:
-    """The `event_id` the worker's record of this raw payload carries (a keyed pseudonym)."""
+def held_days(
+    settings: KafkaSettings, keys: str = KEYS, clock: Callable[[], float] | None = None
+) -> HeldDays:
+    """The day keys the workers of `settings` adopt (made now when no worker has made them):
+    read from the same day-secret store, as any worker would. Real-clock reads are cached."""
+    cached = clock is None and keys == KEYS
+    if cached and settings.day_secrets_topic in _HELD:
+        return _HELD[settings.day_secrets_topic]
+    store = DaySecretStore(settings, KeyRing.parse(keys), clock=clock or time.time)
+    try:
+        held = store.held()
+    finally:
+        store.close()
+    if cached:
+        _HELD[settings.day_secrets_topic] = held
+    return held
+
+
+def event_id(payload: bytes | None, days: DayKeys) -> str | None:
+    """The `event_id` the worker's record of this raw payload carries (a day-keyed pseudonym)."""
     try:
         doc = orjson.loads(payload or b"")
     except orjson.JSONDecodeError:
         return None
-    return output_event_id(_PSEUDONYMS, doc) if isinstance(doc, dict) else None
-
-
-def worker_env(settings: KafkaSettings, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANONYMIZER_")}
-    env.update(
-        ANONYMIZER_BOOTSTRAP_SERVERS=settings.bootstrap_servers,
-        ANONYMIZER_RAW_TOPIC=settings.raw_topic,
-        ANONYMIZER_ANONYMIZED_TOPIC=settings.anonymized_topic,
-        ANONYMIZER_DEAD_LETTER_TOPIC=settings.dead_letter_topic,
-        ANONYMIZER_GROUP_ID=settings.group_id,
-        ANONYMIZER_KEYS=KEYS,
-        ANONYMIZER_SESSION_TIMEOUT_MS="3000",
-        ANONYMIZER_HEARTBEAT_INTERVAL_MS="500",
-        ANONYMIZER_METRICS_PORT="0",
-        PYTHONUNBUFFERED="1",
-    )
-    env.update(extra)
-    return env
-
-
-class WorkerProcess:
-    """`python -m pipeline.cli.main worker ...` as a child process, its log in a file."""
-
-    def __init__(self, env: dict[str, str], log: Path, *args: str) -> None:
-        self.log = log
-        self._out = log.open("ab")
-        self.started = time.monotonic()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli.main", "worker", *args],
-            env=env,
-            cwd=REPO,
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_for_log(self, needle: str, timeout: float = 60) -> None:
-        wait_until(lambda: needle in self.text(), timeout, f"{needle!r} in {self.log.name}",
-                   check=self._check_alive)  # fmt: skip
-
-    def _check_alive(self) -> None:
-        assert self.alive(), f"worker exited {self.proc.returncode}:\n{self.text()[-3000:]}"
-
-    def terminate(self, timeout: float = 30) -> int:
-        self.proc.send_signal(signal.SIGTERM)
-        return self.wait(timeout)
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.wait(10)
-
-    def wait(self, timeout: float) -> int:
-        try:
-            return self.proc.wait(timeout)
-        finally:
-            self._out.close()
-
-    def stop(self) -> None:
-        """Cleanup: SIGKILL if still running."""
-        if self.alive():
-            self.proc.kill()
-            self.proc.wait(10)
-        self._out.close()
-
-    def rss_bytes(self) -> int:
-        return psutil.Process(self.pid).memory_info().rss
+    return output_event_id(days, doc) if isinstance(doc, dict) else None
 
 
 def wait_until(
@@ -287,12 +233,14 @@ def assert_each_once(raw: Raw, out: Outputs, topic: str) -> None:
     assert len(out.records) + len(out.dead_letters) == len(raw)
 
 
-def traffic(count: int, garbage: float = 0.1, seed: int = 1) -> list[bytes]:
+def traffic(
+    count: int, garbage: float = 0.1, seed: int = 1, start_ms: int | None = None
+) -> list[bytes]:
+    """Generated raw events from `start_ms` on (default ten minutes ago, so that their days are
+    inside the window of the real clock; about 1000 events per second of event time)."""
     from pipeline.traffic import TrafficGenerator
 
-    return [e.payload for e in TrafficGenerator(seed, garbage=garbage).events(count)]
-
-
-def stop_all(workers: Sequence[WorkerProcess]) -> None:
-    for w in workers:
-        w.stop()
+    start = int(time.time() * 1000) - 600_000 if start_ms is None else start_ms
+    return [
+        e.payload for e in TrafficGenerator(seed, garbage=garbage, start_ms=start).events(count)
+    ]

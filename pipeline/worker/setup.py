@@ -1,0 +1,89 @@
+"""What every engine's run function needs, built and checked once at start-up.
+
+`build_setup` checks the topics, builds the engine, opens the day-secret store and takes the
+day keys once (a store that cannot give today's key is a start-up error, exit 2), and creates the
+metrics. `clock` (seconds) is the store's clock: time.time in production, injected in tests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.core.engine import Engine
+from pipeline.core.keys import KeyRing
+from pipeline.errors import ConfigError
+from pipeline.kafka.config import KafkaSettings
+from pipeline.metrics import WorkerMetrics
+from pipeline.secrets.held import HeldDayKeys
+from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable
+from pipeline.settings import EngineSettings
+from pipeline.worker.settings import WorkerSettings
+from pipeline.worker.shutdown import StopSignal
+from pipeline.worker.startup import output_limits, record_limit
+
+
+@dataclass
+class WorkerSetup:
+    """Everything an engine's run function needs."""
+
+    engine: Engine
+    kafka: KafkaSettings
+    worker: WorkerSettings
+    metrics: WorkerMetrics
+    stop: StopSignal
+    output_limits: dict[str, int]
+    days: HeldDayKeys
+    master_key_id: str  # the active master key: it wraps the day secrets
+    max_record_bytes: int
+
+    def close(self) -> None:
+        """Release the day-secret store's clients."""
+        self.days.store.close()
+
+
+def open_day_keys(
+    kafka: KafkaSettings, keys: KeyRing, *, clock: Callable[[], float] = time.time
+) -> HeldDayKeys:
+    """The day keys of the store on `kafka.day_secrets_topic`, taken once: ConfigError when
+    today's key cannot be had (the message names days and key ids, never a secret)."""
+    store = DaySecretStore(kafka, keys, clock=clock)
+    days = HeldDayKeys(store)
+    try:
+        days.days()
+    except DaySecretUnavailable as exc:
+        store.close()
+        raise ConfigError(
+            f"day secrets ({kafka.day_secrets_topic}): {exc}. The worker cannot pseudonymize "
+            "without today's day key and never falls back to another secret"
+        ) from None
+    return days
+
+
+def build_setup(
+    worker: WorkerSettings,
+    kafka: KafkaSettings,
+    engine_settings: EngineSettings,
+    *,
+    engine_name: str,
+    stop: StopSignal,
+    clock: Callable[[], float] = time.time,
+) -> WorkerSetup:
+    """The checked setup, or ConfigError (missing topics, record limit, keys, day secrets)."""
+    limits = output_limits(kafka)
+    max_record = record_limit(limits[kafka.anonymized_topic], engine_settings.max_record_bytes)
+    engine = engine_settings.model_copy(update={"max_record_bytes": max_record}).build_engine()
+    keys = engine_settings.key_ring()
+    days = open_day_keys(kafka, keys, clock=clock)
+    metrics = WorkerMetrics(
+        engine,
+        engine_name=engine_name,
+        master_key_id=keys.active.key_id,
+        replay_window_s=kafka.replay_window_ms / 1000,
+        active_key_since=worker.active_key_since,
+    )
+    metrics.watch_day_keys(days.oldest_age_s)
+    metrics.day_keys(days.days())
+    master = keys.active.key_id
+    return WorkerSetup(engine, kafka, worker, metrics, stop, limits, days, master, max_record)

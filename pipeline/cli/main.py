@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "config": "pipeline.cli.config",
     "demo": "pipeline.cli.demo",
     "worker": "pipeline.cli.worker",
+    "audit": "pipeline.cli.audit",
 }
 
 

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.audit_rules import AuditRules, parse_audit
 from pipeline.core.raw_event import FIELDS
 from pipeline.errors import ConfigError
 
@@ -73,6 +74,7 @@ class Policy:
     query_allowlist: tuple[str, ...]
     query_denylist: tuple[str, ...]
     known_unknown_keys: frozenset[str] = frozenset()
+    audit: AuditRules | None = None  # the `[audit]` table: what `anonymizer audit` holds us to
 
     @property
     def label(self) -> str:
@@ -125,6 +127,8 @@ def _build(data: dict[str, Any], where: str) -> Policy:
     fields = {name: _rule(name, entry, where) for name, entry in raw_fields.items()}
     limits, geo, url = data.get("limits", {}), data.get("geo", {}), data.get("url", {})
     known = _known_keys(data.get("unknown_keys", {}), where)
+    outputs = {o for r in fields.values() for o in r.outputs}
+    audit = parse_audit(data.get("audit"), outputs, where)
     try:
         policy = Policy(
             name=str(data["name"]),
@@ -137,6 +141,7 @@ def _build(data: dict[str, Any], where: str) -> Policy:
             query_allowlist=tuple(url.get("query_allowlist", ())),
             query_denylist=tuple(url.get("query_denylist", ())),
             known_unknown_keys=known,
+            audit=audit,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: missing or invalid setting {exc}") from None

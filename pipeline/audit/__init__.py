@@ -1,0 +1,1 @@
+"""`anonymizer audit`'s figures, computed from anonymized records only (pure: no I/O)."""

@@ -25,8 +25,8 @@ from pipeline.secrets.days import day_label, day_of, destroy_at, expired, live_d
 from pipeline.secrets.wrap import new_secret, unwrap, wrap, wrapped_key_id
 
 log = logging.getLogger(__name__)
-# librdkafka's own lines go through `logging` (warnings and worse), not straight to stderr.
-_CLIENT_LOG = {"logger": logging.getLogger("pipeline.secrets.kafka"), "log_level": 4}
+# librdkafka's own lines go through `logging` (errors only: a retried coordinator load is no news).
+_CLIENT_LOG = {"logger": logging.getLogger("pipeline.secrets.kafka"), "log_level": 3}
 PARTITION = 0
 DEFAULT_AHEAD_MS = 2 * 3_600_000  # tomorrow's secret exists two hours before midnight
 DEFAULT_ROLL_MS = 3_600_000  # the topic's min(segment.ms, max.compaction.lag.ms)

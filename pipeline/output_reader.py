@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Protocol
 
 import fastavro
 import orjson
+from confluent_kafka import Consumer, KafkaException
 from fastavro.schema import to_parsing_canonical_form
 
 from pipeline.codec.decoder import SingleObjectDecoder
@@ -177,6 +178,7 @@ class TopicSource:
     start_ms: int | None = None
     end_ms: int | None = None
     purpose: str = "read"
+    timeout: float = 15.0  # seconds to wait for the cluster's metadata and offsets
 
     @property
     def description(self) -> str:
@@ -187,31 +189,47 @@ class TopicSource:
 
     def records(self, on_progress: OnProgress | None = None) -> Iterator[dict[str, Any]]:
         topic = self.topic or self.settings.anonymized_topic
-        decoder = SingleObjectDecoder(ANONYMIZED)
-        timestamps = _timestamp_fields()
         consumer = range_consumer(self.settings, self.purpose)
         try:
-            ranges = offset_ranges(consumer, topic, self.start_ms, self.end_ms)
-            total, count = sum(r.size for r in ranges), 0
-            if on_progress:
-                on_progress(ReadProgress(0, total))
-            for batch in read_ranges(consumer, topic, ranges):
-                for message in batch:
-                    try:
-                        record = decoder.decode(message.value() or b"")
-                    except (ValueError, EOFError) as exc:
-                        raise UsageError(
-                            f"{topic} partition {message.partition()} offset {message.offset()}: "
-                            f"not an anonymized record ({exc})"
-                        ) from None
-                    yield json_form(record, timestamps)
-                count += len(batch)
-                if on_progress:
-                    on_progress(ReadProgress(count, total))
-            if on_progress:
-                on_progress(ReadProgress(count, count))
+            yield from self._read(consumer, topic, on_progress)
+        except (KafkaException, TimeoutError, RuntimeError) as exc:
+            raise UsageError(
+                f"cannot read {topic} from {self.settings.bootstrap_servers}: {_said(exc)}"
+            ) from None
         finally:
             consumer.close()
+
+    def _read(
+        self, consumer: Consumer, topic: str, on_progress: OnProgress | None
+    ) -> Iterator[dict[str, Any]]:
+        decoder = SingleObjectDecoder(ANONYMIZED)
+        timestamps = _timestamp_fields()
+        ranges = offset_ranges(consumer, topic, self.start_ms, self.end_ms, self.timeout)
+        total, count = sum(r.size for r in ranges), 0
+        if on_progress:
+            on_progress(ReadProgress(0, total))
+        for batch in read_ranges(consumer, topic, ranges):
+            for message in batch:
+                try:
+                    record = decoder.decode(message.value() or b"")
+                except (ValueError, EOFError) as exc:
+                    raise UsageError(
+                        f"{topic} partition {message.partition()} offset {message.offset()}: "
+                        f"not an anonymized record ({exc})"
+                    ) from None
+                yield json_form(record, timestamps)
+            count += len(batch)
+            if on_progress:
+                on_progress(ReadProgress(count, total))
+        if on_progress:
+            on_progress(ReadProgress(count, count))
+
+
+def _said(exc: Exception) -> str:
+    """What a Kafka error says, without the class around it."""
+    if isinstance(exc, KafkaException) and exc.args and hasattr(exc.args[0], "str"):
+        return str(exc.args[0].str())
+    return str(exc)
 
 
 def _iso(ms: int) -> str:

@@ -15,6 +15,7 @@ from rich.console import Console
 from pipeline.cli.output_source import add_source_options, open_source, read_with_progress
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER, load_schema
 from pipeline.errors import UsageError
+from pipeline.kafka.config import load_kafka_settings
 from pipeline.output_reader import AVRO, JSON, FileSource, ReadProgress, TopicSource, detect_format
 
 
@@ -126,3 +127,11 @@ def test_the_progress_bar_draws_on_a_terminal_and_passes_every_record(output: tu
     got = list(read_with_progress(FileSource(str(avro)), "x", quiet=True,
                                   console=Console(file=quiet, force_terminal=True)))  # fmt: skip
     assert got == expected and quiet.getvalue() == ""
+
+
+def test_an_unreachable_cluster_is_a_usage_error_not_a_traceback() -> None:
+    settings = load_kafka_settings(bootstrap_servers="127.0.0.1:1")
+    with pytest.raises(
+        UsageError, match=r"cannot read web\.events\.anonymized from 127\.0\.0\.1:1"
+    ):
+        list(TopicSource(settings, purpose="reader-test", timeout=1.0).records())

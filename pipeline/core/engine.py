@@ -16,12 +16,12 @@ from typing import Any, NamedTuple
 from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, ClientResolver
 from pipeline.core.day_keys import DayKeys
+from pipeline.core.day_tools import DayTools
 from pipeline.core.geo import GeoResolver
 from pipeline.core.keys import Key
 from pipeline.core.policy import Action, Policy, load_policy
-from pipeline.core.pseudonyms import DAY_MS, day_of, pseudonymizer_for
+from pipeline.core.pseudonyms import DAY_MS, day_of
 from pipeline.core.reasons import Reason
-from pipeline.core.seal import sealer_for
 from pipeline.core.steps.base import Context, Step, Work
 from pipeline.core.steps.day_key import FindDayKey
 from pipeline.core.steps.encode import Encode
@@ -121,6 +121,7 @@ class Engine:
         )
         # Constant provenance; `key_id` is each record's day key.
         self.provenance = {"policy_version": self.policy.label, "geo_db": self.geo.build}
+        self.day_tools = DayTools()  # derived from the day keys the shell holds, and no longer
         self.steps: tuple[Step, ...] = self._steps(trusted_proxies, max_record_bytes)
         check_step_order(self.steps)
         self.field_names = tuple(f["name"] for f in self.schema["fields"])
@@ -136,7 +137,7 @@ class Engine:
         steps: tuple[Step, ...] = (
             LimitSize(policy.max_payload_bytes),
             Decode(),
-            FindDayKey(),
+            FindDayKey(self.day_tools),
             ResolveClient(ClientResolver(trusted_proxies, policy.max_forwarded_hops)),
             Geolocate(self.geo),
             Pseudonymize(),
@@ -159,6 +160,7 @@ class Engine:
         """Anonymize one batch under `days`. Never raises on input. `arrival_ms[i]`: when payload
         i arrived (its Kafka timestamp), whose day seals it if it is rejected; `timer` (e.g.
         perf_counter) times each step."""
+        self.day_tools.use(days)
         ctx = Context(days)
         batch = [Work(i, p) for i, p in enumerate(payloads)]
         seconds: dict[str, float] = {}
@@ -197,7 +199,8 @@ class Engine:
         `days.today` when that day has none. Its size is told only as a bucket; the seal is
         deterministic (a replay reproduces it)."""
         key = None if arrival_ms is None else days.key(arrival_ms // DAY_MS)
-        sealer = sealer_for(key or _today(days))
+        self.day_tools.use(days)
+        sealer = self.day_tools.sealer(key or _today(days))
         size = size_bucket(len(payload))
         return Reject(index, reason, field, step, sealer.key_id, size, sealer.seal(payload))
 
@@ -208,7 +211,7 @@ class Engine:
         return (
             None
             if key is None or day is None
-            else pseudonymizer_for(key).event(event_id, site_id, day)
+            else self.day_tools.pseudonymizer(key).event(event_id, site_id, day)
         )
 
     def as_dict(self, record: Record) -> dict[str, Any]:

@@ -94,12 +94,6 @@ class Pseudonymizer:
         return _uuid4_text(h.digest())
 
 
-@lru_cache(maxsize=64)
-def pseudonymizer_for(key: Key) -> Pseudonymizer:
-    """The pseudonymizer of a day key, derived once (a few days are live at a time)."""
-    return Pseudonymizer(key)
-
-
 def output_event_id(days: DayKeys, raw: Mapping[str, Any]) -> str | None:
     """The `event_id` the record of a raw event (a decoded JSON object) gets under `days`, or
     None when the event cannot have one: for tools that pair raw events with anonymized records."""
@@ -109,4 +103,4 @@ def output_event_id(days: DayKeys, raw: Mapping[str, Any]) -> str | None:
     if type(event_time) is not int or (day := day_of(event_time)) is None:
         return None
     key = days.key(day)
-    return None if key is None else pseudonymizer_for(key).event(event_id, site_id, day)
+    return None if key is None else Pseudonymizer(key).event(event_id, site_id, day)

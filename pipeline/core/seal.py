@@ -10,7 +10,6 @@ A payload is sealed under the key of the day its raw record arrived, so it becom
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
@@ -45,12 +44,6 @@ class Sealer:
     def seal(self, payload: bytes) -> bytes:
         nonce = hashlib.blake2b(payload, key=self._nonce_key, digest_size=NONCE_BYTES).digest()
         return bytes((FORMAT,)) + nonce + self._cipher.encrypt(nonce, payload, self._aad)
-
-
-@lru_cache(maxsize=64)
-def sealer_for(key: Key) -> Sealer:
-    """The sealer of a day key, derived once."""
-    return Sealer(key)
 
 
 def unseal(keys: KeyLookup, key_id: str, sealed: bytes) -> bytes:

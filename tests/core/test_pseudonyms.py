@@ -200,3 +200,18 @@ def test_day_of() -> None:
     assert day_of(-1) is None
     assert day_of(((1 << 32) - 1) * DAY_MS) == (1 << 32) - 1
     assert day_of((1 << 32) * DAY_MS) is None
+
+
+def test_what_a_dropped_day_key_derived_leaves_the_engine_with_it(test_db) -> None:
+    engine = Engine(geoip=test_db)
+    day = day_of(EVENT_TIME)
+    assert day is not None
+    both = HeldDays({d: DAYS.key(d) for d in (day, day + 1)}, today=day + 1)  # type: ignore[misc]
+    events = [dumps(valid_event()), dumps(valid_event(event_time=DAY_START + DAY_MS)), b"nope"]
+    result = engine.process(events, both, arrival_ms=[None, None, DAY_START])
+    assert len(result.records) == 2 and len(result.rejects) == 1
+    assert engine.day_tools.held == 2
+    later = HeldDays({day + 1: DAYS.key(day + 1)}, today=day + 1)  # type: ignore[dict-item]
+    engine.process([dumps(valid_event(event_time=DAY_START + DAY_MS))], later)
+    assert engine.day_tools.held == 1  # day's pseudonymizer and sealer are forgotten
+    assert engine.process([dumps(valid_event())], later).rejects[0].step == "find_day_key"

@@ -79,7 +79,7 @@ def test_nothing_but_intake_and_the_day_key_may_run_before_the_identity_steps(
     policy = load_policy()
 
     class ValidateFirst(FindDayKey):
-        def __init__(self) -> None:
+        def __init__(self, tools: object) -> None:
             self.validate = Validate(policy)
 
         name = "validate"  # type: ignore[assignment]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from pipeline.core.day_tools import DayTools
 from pipeline.core.keys import Key
-from pipeline.core.pseudonyms import Pseudonymizer, day_of, pseudonymizer_for
+from pipeline.core.pseudonyms import Pseudonymizer, day_of
 from pipeline.core.reasons import Reason
 from pipeline.core.steps.base import Context, Step, Work
 
@@ -15,6 +16,9 @@ class FindDayKey(Step):
 
     name = "find_day_key"
     reasons = frozenset({Reason.OUT_OF_RANGE})
+
+    def __init__(self, tools: DayTools) -> None:
+        self.tools = tools
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         days = ctx.days
@@ -28,7 +32,7 @@ class FindDayKey(Step):
                 continue
             if day not in found:
                 key: Key | None = days.key(day)
-                found[day] = None if key is None else pseudonymizer_for(key)
+                found[day] = None if key is None else self.tools.pseudonymizer(key)
             p = found[day]
             if p is None:
                 ctx.reject(work, Reason.OUT_OF_RANGE, "event_time")

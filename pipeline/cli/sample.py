@@ -11,6 +11,7 @@ from typing import BinaryIO
 from pipeline.traffic import TrafficGenerator
 
 _PROGRESS_EVERY = 100_000
+_FILL = 0.98  # --days without a rate: aim the count at 98% of the span, so it rarely wraps
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +43,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--visitors", type=int, default=20_000, help="visitor population (default: 20000)"
     )
-    p.add_argument("--days", type=int, default=3, help="days the event times span (default: 3)")
+    p.add_argument(
+        "--days",
+        type=int,
+        metavar="N",
+        help="spread the events over N days, with the daily rhythm of Japanese traffic "
+        "(session starts follow the hour of the day in JST; unless --events-per-second is "
+        "given, the rate is --count over N days). Without it: 3 days at --events-per-second",
+    )
     p.add_argument(
         "--start-ms",
         type=_start_ms,
@@ -54,8 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--events-per-second",
         type=float,
-        default=1000.0,
-        help="mean event rate in event time, which wraps after --days (default: 1000)",
+        help="mean event rate in event time, which wraps after the days (default: 1000, or "
+        "--count spread over --days)",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines, summary only")
     p.set_defaults(func=run)
@@ -76,15 +84,19 @@ def run(args: argparse.Namespace) -> int:
     if args.count < 0:
         print("anonymizer sample: --count must be >= 0", file=sys.stderr)
         return 2
+    days, rate = args.days or 3, args.events_per_second or 1000.0
+    if args.days is not None and args.events_per_second is None:
+        rate = max(args.count, 1) / (days * 86_400 * _FILL)
     try:
         gen = TrafficGenerator(
             args.seed,
             sites=args.sites,
             visitors=args.visitors,
             start_ms=args.start_ms,
-            days=args.days,
+            days=days,
             garbage=args.garbage,
-            events_per_second=args.events_per_second,
+            events_per_second=rate,
+            diurnal=args.days is not None,
         )
     except ValueError as exc:
         print(f"anonymizer sample: {exc}", file=sys.stderr)

@@ -1,4 +1,11 @@
-"""TrafficGenerator: a deterministic stream of realistic RawWebEvent v1 payloads and garbage."""
+"""TrafficGenerator: a deterministic stream of realistic RawWebEvent v1 payloads and garbage.
+
+Sessions start as a Poisson process (visitors drawn by a Zipf law, `visitors`); each session
+then plans its next events a few seconds to minutes apart (`sessions`), so the mean event rate is
+`events_per_second` whatever the number of visitors. Taps and clicks land around the hot spots of
+`layout`; A/B exposures follow `experiments`, whose conversions are planned ahead in the same
+way; with `diurnal`, session starts follow the daily rhythm of `rhythm`.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +17,14 @@ from dataclasses import dataclass
 
 import orjson
 
-from pipeline.traffic import content, garbage, ipforms, personal
+from pipeline.traffic import content, experiments, garbage, ipforms, layout, personal, rhythm
+from pipeline.traffic.sessions import FOLLOW_UPS, Plan, Session, Sessions
 from pipeline.traffic.visitors import Visitor, ZipfPicker, build_population
 
-_SESSION_GAP_MS = 30 * 60 * 1000
 _DAY_MS = 86_400_000
 # Cumulative thresholds: page_view, click-or-tap, scroll, ab_exposure, conversion.
 _TYPE_CUTS = (0.45, 0.75, 0.90, 0.96, 1.0)
-_EXPERIMENTS = (
-    ("exp-hero-banner-2025q4", ("control", "A", "B")),
-    ("exp-free-shipping", ("on", "off")),
-)
-_GOALS = ("purchase", "add_to_cart", "signup", "newsletter", "contact_form")
+_GOAL_PAGE = {"add_to_cart": 1, "purchase": 2}  # index into a site's pages (cart, complete)
 _POOL = 512
 
 
@@ -31,21 +34,6 @@ class GeneratedEvent:
 
     payload: bytes  # the raw JSON bytes (or garbage bytes)
     garbage: str | None  # None for a valid event, else a kind from garbage.KINDS
-
-
-class _Session:
-    """A visitor's running state: its session, visit history, page count, current page."""
-
-    __slots__ = ("last_ms", "page", "page_views", "prev_visit_ms", "session_id", "site", "use_alt")
-
-    def __init__(self) -> None:
-        self.session_id: str | None = None
-        self.last_ms = -1
-        self.prev_visit_ms: int | None = None
-        self.page_views = 0
-        self.page: content.Page | None = None
-        self.site = 0
-        self.use_alt = False
 
 
 class TrafficGenerator:
@@ -61,6 +49,7 @@ class TrafficGenerator:
         days: int = 3,
         garbage: float = 0.05,
         events_per_second: float = 1000.0,
+        diurnal: bool = False,
     ) -> None:
         if sites < 1 or visitors < 1 or days < 1 or events_per_second <= 0:
             raise ValueError("sites, visitors, days and events_per_second must be positive")
@@ -69,6 +58,7 @@ class TrafficGenerator:
         self.seed, self.sites, self.visitors = seed, sites, visitors
         self.start_ms, self.days, self.garbage = start_ms, days, garbage
         self.events_per_second = events_per_second
+        self.diurnal = diurnal  # rates follow the JST daily rhythm (mean rate unchanged)
 
     def payloads(self, count: int) -> list[bytes]:
         """The first `count` payloads of the stream."""
@@ -98,51 +88,74 @@ class _Stream:
         self.extras = [personal.extra_keys(setup) for _ in range(_POOL // 4)]
         self.kinds = garbage.KINDS
         self.kind_cuts = list(itertools.accumulate(garbage.KIND_WEIGHTS.values()))
-        self.sessions: dict[int, _Session] = {}
-        self.mean_gap_ms = 1000.0 / g.events_per_second
+        self.sessions = Sessions(self.rng, g.sites)
+        self.mean_gap_ms = 1000.0 / g.events_per_second * (1.0 + FOLLOW_UPS)  # between starts
+        if g.diurnal:  # draw at the peak rate, keep by the hour's weight: same mean rate
+            self.mean_gap_ms *= rhythm.MEAN / rhythm.PEAK
         self.end_ms = g.start_ms + g.days * _DAY_MS
+        self.decided: dict[tuple[int, bool, int, int], bool] = {}  # exposure unit -> converts
+        self.page_kinds: dict[str, str] = {}
 
     def run(self, count: int | None) -> Iterator[GeneratedEvent]:
-        rng, frac = self.rng, self.g.garbage
-        t = float(self.g.start_ms)
+        rng, g, sessions = self.rng, self.g, self.sessions
+        t = float(g.start_ms)
         n = 0
         while count is None or n < count:
             t += rng.expovariate(1.0) * self.mean_gap_ms
-            if t >= self.end_ms:  # wrap around and forget history, so times never go backwards
-                t = self.g.start_ms + (t - self.end_ms) % (self.end_ms - self.g.start_ms)
-                self.sessions.clear()
-            event = self.event(int(t))
-            if rng.random() < frac:
-                kind = self.kinds[
-                    bisect.bisect_right(self.kind_cuts, rng.random() * self.kind_cuts[-1])
-                ]
-                yield GeneratedEvent(garbage.corrupt(rng, event, kind), kind)
-            else:
-                yield GeneratedEvent(orjson.dumps(event), None)
+            if t >= self.end_ms:  # emit what is planned, then wrap around and forget history
+                while sessions.plans and (count is None or n < count):
+                    yield self._emit(self._planned(*sessions.pop()))
+                    n += 1
+                t = g.start_ms + (t - self.end_ms) % (self.end_ms - g.start_ms)
+                sessions.clear()
+                continue
+            if g.diurnal and rng.random() * rhythm.PEAK >= rhythm.weight(int(t)):
+                continue
+            while sessions.due(t) and (count is None or n < count):
+                yield self._emit(self._planned(*sessions.pop()))
+                n += 1
+            if count is not None and n >= count:
+                break
+            who = self.zipf.pick(rng.random())
+            yield self._emit(self.event(int(t), who))
+            self._follow(int(t), who, sessions.follow_ups())
             n += 1
 
-    def _session(self, who: int, person: Visitor, now: int) -> _Session:
+    def _emit(self, event: dict) -> GeneratedEvent:
         rng = self.rng
-        s = self.sessions.get(who)
-        if s is None:
-            s = self.sessions[who] = _Session()
-        if s.last_ms < 0 or now - s.last_ms > _SESSION_GAP_MS:
-            if s.last_ms >= 0:
-                s.prev_visit_ms = s.last_ms
-            s.session_id = f"{rng.getrandbits(64):016x}.{now // 1000}" if person.cookie else None
-            s.site = person.home_site if rng.random() < 0.85 else rng.randrange(self.g.sites)
-            s.use_alt = person.alt_ip is not None and rng.random() < 0.4
-            s.page = None
-        s.last_ms = now
-        return s
+        if rng.random() < self.g.garbage:
+            kind = self.kinds[
+                bisect.bisect_right(self.kind_cuts, rng.random() * self.kind_cuts[-1])
+            ]
+            return GeneratedEvent(garbage.corrupt(rng, event, kind), kind)
+        return GeneratedEvent(orjson.dumps(event), None)
 
-    def event(self, now: int) -> dict:
-        """A valid event at `now` for a visitor drawn from the population."""
+    def _follow(self, now: int, who: int, left: int) -> None:
+        """Plan the session's next event, if any is left and it falls inside the stream."""
+        if left > 0:
+            at = now + self.sessions.next_gap()
+            if at < self.end_ms:
+                self.sessions.plan(at, Plan(who, 0, False, None, left - 1))
+
+    def _planned(self, now: int, plan: Plan) -> dict:
+        """The event a plan stands for, at its time."""
+        if plan.goal is None:
+            ev = self.event(now, plan.who)
+            self._follow(now, plan.who, plan.left)
+            return ev
+        s = self.sessions.get(plan.who, self.people[plan.who], now)
+        pages = self.pages[plan.site]
+        page = pages[_GOAL_PAGE[plan.goal]] if plan.goal in _GOAL_PAGE else s.page or pages[0]
+        ev = self._build(now, plan.who, s, "conversion", page, None, plan.site, plan.use_alt)
+        ev["conversion_goal"] = plan.goal
+        return ev
+
+    def event(self, now: int, who: int) -> dict:
+        """A valid event at `now` of visitor `who`, continuing its session."""
         rng = self.rng
-        who = self.zipf.pick(rng.random())
-        person = self.people[who]
-        s = self._session(who, person, now)
+        s = self.sessions.get(who, self.people[who], now)
         u = rng.random()
+        person = self.people[who]
         etype = "page_view" if u < _TYPE_CUTS[0] or s.page is None else self._type(u, person)
         pages = self.pages[s.site]
         referrer: str | None
@@ -152,16 +165,23 @@ class _Stream:
             s.page_views += 1
         else:
             referrer = None
-        page = s.page
-        assert page is not None
+        assert s.page is not None
+        ev = self._build(now, who, s, etype, s.page, referrer, s.site, s.use_alt)
+        self._details(ev, etype, who, s)
+        return ev
+
+    def _build(self, now: int, who: int, s: Session, etype: str, page: content.Page,
+               referrer: str | None, site: int, use_alt: bool) -> dict:  # fmt: skip
+        rng = self.rng
+        person = self.people[who]
         url, title = self._url_title(page)
-        ip, xff = ipforms.render(
-            rng, person.alt_ip if s.use_alt else person.ip, person.v6, person.proxy
-        )
+        address = person.alt_ip if use_alt and person.alt_ip else person.ip
+        usable = etype in ("ab_exposure", "conversion")  # keeps the A/B truth exact
+        ip, xff = ipforms.render(rng, address, ":" in address, person.proxy, usable)
         ev: dict = {
             "event_id": _uuid4(rng.getrandbits(128)),
             "event_type": etype,
-            "site_id": self.site_ids[s.site],
+            "site_id": self.site_ids[site],
             "event_time": now,
             "ip": ip,
             "forwarded_for": xff,
@@ -191,7 +211,6 @@ class _Stream:
         }
         if ip is ipforms.ABSENT:
             del ev["ip"]
-        self._details(ev, etype, person)
         if rng.random() < 0.05:
             ev.update(self.extras[rng.getrandbits(7)])
         return ev
@@ -203,18 +222,37 @@ class _Stream:
             return "scroll"
         return "ab_exposure" if u < _TYPE_CUTS[3] else "conversion"
 
-    def _details(self, ev: dict, etype: str, person: Visitor) -> None:
+    def _details(self, ev: dict, etype: str, who: int, s: Session) -> None:
         rng = self.rng
         if etype in ("tap", "click"):
-            ev["x"] = int(rng.random() * person.viewport[0])
-            ev["y"] = int(rng.random() * person.viewport[1] * 6)
+            assert s.page is not None
+            kind = self.page_kinds.get(s.page.url)
+            if kind is None:
+                kind = self.page_kinds[s.page.url] = layout.page_kind(s.page.url)
+            ev["x"], ev["y"] = layout.tap(rng, kind, self.people[who].viewport)
         elif etype == "scroll":
             ev["scroll_depth"] = rng.choice((25, 50, 75, 90, 100, rng.randrange(101)))
         elif etype == "ab_exposure":
-            exp, variants = _EXPERIMENTS[rng.getrandbits(1)]
-            ev["experiment_id"], ev["variant_id"] = exp, rng.choice(variants)
+            self._expose(ev, who, s)
         elif etype == "conversion":
-            ev["conversion_goal"] = rng.choice(_GOALS)
+            ev["conversion_goal"] = rng.choice(experiments.BACKGROUND_GOALS)
+
+    def _expose(self, ev: dict, who: int, s: Session) -> None:
+        """An exposure to the site's experiment; the unit's first decides its conversion."""
+        exp = experiments.for_site(s.site)
+        variant = experiments.variant_of(who, exp, self.g.seed)
+        ev["experiment_id"], ev["variant_id"] = exp.experiment_id, variant
+        now = ev["event_time"]
+        use_alt = s.use_alt and self.people[who].alt_ip is not None
+        unit = (who, use_alt, s.site, now // _DAY_MS)
+        if unit in self.decided:
+            return
+        converts = self.decided[unit] = self.rng.random() < exp.rate(variant)
+        if converts:
+            delay = self.rng.randrange(experiments.MIN_DELAY_MS, experiments.MAX_DELAY_MS)
+            at = experiments.conversion_time(now, delay, self.end_ms)
+            plan = Plan(who, s.site, use_alt, exp.goal)
+            self.sessions.plan(at, plan)
 
     def _url_title(self, page: content.Page) -> tuple[str, str]:
         rng = self.rng

@@ -29,9 +29,10 @@ def _odd_form(rng: random.Random, ip: str, v6: bool, r: float) -> str | object |
 
 
 def render(
-    rng: random.Random, ip: str, v6: bool, proxy: str | None
+    rng: random.Random, ip: str, v6: bool, proxy: str | None, usable: bool = False
 ) -> tuple[str | object | None, str | None]:
-    """(`ip` field, `forwarded_for` field) for one event of a client at `ip`."""
+    """(`ip` field, `forwarded_for` field) for one event of a client at `ip`; when `usable`,
+    always a form the client can be found from (no junk, no missing address)."""
     if proxy is not None:
         if rng.random() < 0.7:
             return proxy, f"{ip}, {rng.choice(_INNER_PROXIES)}"
@@ -39,4 +40,4 @@ def render(
     r = rng.random()
     if r < 0.88:
         return ip, (None if r < 0.87 else "unknown")
-    return _odd_form(rng, ip, v6, (r - 0.88) / 0.12), None
+    return _odd_form(rng, ip, v6, (r - 0.88) / 0.12 * (0.55 if usable else 1.0)), None

@@ -1,4 +1,8 @@
-"""The visitor population: stable devices and addresses, Zipf-distributed activity."""
+"""The visitor population: stable devices and addresses, Zipf-distributed activity.
+
+Devices come from `agents` (a long tail of user agents, by share), screens and viewports from
+`screens` (common sizes by share, then a long tail).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import random
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from pipeline.traffic import agents, ranges
+from pipeline.traffic import agents, ranges, screens
 
 _JP_SHARE = 0.85
 _V6_SHARE = 0.12
@@ -41,7 +45,7 @@ T = TypeVar("T")
 class _Weighted(Generic[T]):
     """Weighted choice with the cumulative weights computed once."""
 
-    def __init__(self, items: tuple[T, ...], weights: list[int]) -> None:
+    def __init__(self, items: tuple[T, ...], weights: list[int] | list[float]) -> None:
         self.items = items
         self.cum = list(itertools.accumulate(weights))
 
@@ -84,15 +88,6 @@ def _language(rng: random.Random, country: str) -> str:
     return rng.choice(agents.FOREIGN_LANGUAGES.get(country, ("en-US",)))
 
 
-def _viewport(
-    rng: random.Random, device: agents.Device, screen: tuple[int, int]
-) -> tuple[int, int]:
-    w, h = screen
-    if device.mobile:
-        return w, max(h - rng.randrange(60, 180), 0)
-    return max(w - rng.randrange(0, 400), 0), max(h - rng.randrange(80, 300), 0)
-
-
 def build_population(rng: random.Random, count: int, sites: int) -> list[Visitor]:
     """`count` visitors, deterministic for a given `rng` state."""
     picker = _AddressPicker()
@@ -105,7 +100,7 @@ def build_population(rng: random.Random, count: int, sites: int) -> list[Visitor
         if rng.random() < _MOBILE_IP_CHANGE:
             alt_ip = picker.pick(rng, japanese, rng.random() < _V6_SHARE)[0]
         device = _DEVICES.pick(rng)
-        screen = rng.choice(device.screens)
+        screen = screens.pick_screen(rng, device.kind)
         out.append(
             Visitor(
                 ip=ip,
@@ -114,7 +109,7 @@ def build_population(rng: random.Random, count: int, sites: int) -> list[Visitor
                 proxy=rng.choice(ranges.PRIVATE_PROXIES) if rng.random() < _PROXY_SHARE else None,
                 device=device,
                 screen=screen,
-                viewport=_viewport(rng, device, screen),
+                viewport=screens.viewport(rng, device.kind, screen),
                 language=_language(rng, country),
                 charset=rng.choice(agents.CHARSETS),
                 color_depth=rng.choice(agents.COLOR_DEPTHS),

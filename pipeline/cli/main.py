@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "demo": "pipeline.cli.demo",
     "worker": "pipeline.cli.worker",
     "audit": "pipeline.cli.audit",
+    "heatmap": "pipeline.cli.heatmap",
+    "abtest": "pipeline.cli.abtest",
 }
 
 

@@ -12,12 +12,12 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, ClientResolver
+from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, IP, ClientResolver
 from pipeline.core.policy import load_policy
 
 FIELDS = ("event_type", "site_id", "event_time", "url", "x", "y", "scroll_depth",
-          "viewport_width", "viewport_height", "screen_width", "screen_height",
-          "experiment_id", "variant_id", "conversion_goal")  # fmt: skip
+          "viewport_width", "viewport_height", "screen_width", "screen_height", "user_agent",
+          "language", "experiment_id", "variant_id", "conversion_goal")  # fmt: skip
 
 
 class RawView:
@@ -26,13 +26,17 @@ class RawView:
     def __init__(self, trusted_proxies: Iterable[str] = DEFAULT_TRUSTED_PROXIES) -> None:
         self.resolver = ClientResolver(trusted_proxies, load_policy().max_forwarded_hops)
 
+    def client(self, event: Mapping[str, Any]) -> IP | None:
+        """The client address of a raw event, as the engine finds it (keep it in memory only)."""
+        ip, xff = event.get("ip"), event.get("forwarded_for")
+        return self.resolver.resolve(
+            ip if isinstance(ip, str) else None, xff if isinstance(xff, str) else None
+        )
+
     def record(self, event: Mapping[str, Any]) -> dict[str, Any]:
         """One raw event as an output-shaped record (visitor_key: a digest, or None)."""
         out = {name: event.get(name) for name in FIELDS}
-        ip, xff = event.get("ip"), event.get("forwarded_for")
-        client = self.resolver.resolve(
-            ip if isinstance(ip, str) else None, xff if isinstance(xff, str) else None
-        )
+        client = self.client(event)
         if client is None:
             out["visitor_key"] = None
         else:

@@ -53,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-y", type=int, metavar="PX", help="page height to draw (default: 99%% of taps)"
     )
+    parser.add_argument(
+        "--dpi", type=int, default=100, metavar="N", help="PNG resolution (default 100)"
+    )
     add_source_options(parser)
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
@@ -83,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     """Read, bin, draw; 1 when nothing matched."""
     from pipeline.analytics.plots import heatmap_figure, save_png  # matplotlib only when drawing
 
-    if args.bin < 1 or (args.max_y is not None and args.max_y < args.bin):
-        raise ConfigError("--bin must be positive and --max-y at least one cell")
+    if args.bin < 1 or args.dpi < 10 or (args.max_y is not None and args.max_y < args.bin):
+        raise ConfigError("--bin must be positive, --dpi at least 10, --max-y one cell or more")
     source = open_source(args, "heatmap")
     heatmap = Heatmap(args.site, args.url_path, args.bin)
     paths: Counter[str] = Counter()
@@ -101,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     span = day_label(days[0]) + ("" if len(days) == 1 else f" to {day_label(days[-1])}")
     title = f"{args.site}  {args.url_path}  ({span}, UTC)"
     try:
-        save_png(heatmap_figure(panels, title, args.max_y), args.output)
+        save_png(heatmap_figure(panels, title, args.max_y), args.output, args.dpi)
     except OSError as exc:
         raise ConfigError(f"cannot write {args.output}: {exc.strerror}") from None
     print(f"heatmap of {args.site} {args.url_path} ({span}) from {source.description}:")

@@ -79,7 +79,9 @@ class Panel:
 class Heatmap:
     """Feed records (`add`), in any order; `panels` gives one Panel per class with events."""
 
-    def __init__(self, site: str, path: str, bin_px: int = 20, kinds: tuple[str, ...] = KINDS):
+    def __init__(
+        self, site: str, path: str, bin_px: int = 20, kinds: tuple[str, ...] = KINDS
+    ) -> None:
         if bin_px < 1:
             raise ValueError("bin_px must be positive")
         self.site, self.path, self.bin_px, self.kinds = site, path, bin_px, kinds

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import random
 import re
 from pathlib import Path
 
@@ -69,8 +70,6 @@ def test_screens_and_viewports_concentrate_with_a_tail(spread: list[dict]) -> No
 @settings(max_examples=200, deadline=None)
 @given(kind=st.sampled_from(screens.KINDS), seed=st.integers(0, 2**32))
 def test_viewports_fit_their_screens(kind: str, seed: int) -> None:
-    import random
-
     rng = random.Random(seed)
     w, h = screens.pick_screen(rng, kind)
     vw, vh = screens.viewport(rng, kind, (w, h))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
+from analytics_records import DAY, conversion, exposure, rec
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from records import DAY, conversion, exposure, rec
 
 from pipeline.analytics.abtest import Attribution, table
 from pipeline.analytics.intervals import newcombe, wilson

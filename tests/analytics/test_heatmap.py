@@ -6,9 +6,9 @@ import struct
 from pathlib import Path
 
 import pytest
+from analytics_records import DAY, conversion, exposure, rec, tap
 from hypothesis import given
 from hypothesis import strategies as st
-from records import DAY, conversion, exposure, rec, tap
 
 from pipeline.analytics.abtest import Attribution
 from pipeline.analytics.heatmap import (

@@ -1,4 +1,5 @@
-"""Shared fixtures: one real Apache Kafka broker per test session (started on first use)."""
+"""Shared fixtures: one real Apache Kafka broker and one real Apicurio schema registry per test
+session (each started on first use)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hypothesis import settings
 from pipeline.kafka.broker import EmbeddedBroker
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.topics import apply, load_topics, plan
+from pipeline.registry.embedded import EmbeddedRegistry
 
 # Property tests explore new examples on every local run; under CI=true they replay the same
 # derandomized examples, so a CI verdict is reproducible (a failure prints its reproduction blob).
@@ -30,6 +32,18 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedB
         yield broker
     finally:
         broker.stop()
+
+
+@pytest.fixture(scope="session")
+def schema_registry() -> Iterator[EmbeddedRegistry]:
+    """One Apicurio Registry for the whole session: free port, in-memory storage. Tests use
+    subjects of their own (topic names unique to the test)."""
+    registry = EmbeddedRegistry()
+    registry.start()
+    try:
+        yield registry
+    finally:
+        registry.stop()
 
 
 @pytest.fixture

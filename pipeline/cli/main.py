@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "inspect": "pipeline.cli.inspect_topic",
     "sample": "pipeline.cli.sample",
     "broker": "pipeline.cli.broker",
+    "schema": "pipeline.cli.schema",
     "registry": "pipeline.cli.registry",
     "topics": "pipeline.cli.topics",
     "generate": "pipeline.cli.generate",

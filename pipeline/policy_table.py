@@ -36,6 +36,9 @@ def _limits(rule: FieldRule) -> str:
         parts.append("to its UTC day (00:00 UTC)")
     elif rule.bucket:
         parts.append(f"rounded down to a multiple of {rule.bucket:,}")
+    if rule.format == "user_agent":
+        parts.append("reduced: major versions only, no device model or build (`Chrome/131.0.0.0`, "
+                     "`Android 14; K`)")  # fmt: skip
     if rule.versions:
         parts.append("`Name/1.2.3.4` is a version")
     if rule.note:

@@ -201,8 +201,8 @@ def _problem(rule: FieldRule) -> str | None:
         return "`bucket` goes only with action generalize"
     if rule.pattern and rule.pattern not in PATTERNS:
         return f"pattern must be one of {', '.join(PATTERNS)}"
-    if rule.format not in (None, "url"):
-        return "format must be url"
+    if rule.format not in (None, "url", "user_agent"):
+        return "format must be url or user_agent"
     if rule.cross_site not in (None, "origin") or (rule.cross_site and rule.format != "url"):
         return 'cross_site must be "origin", on a field of format url'
     if (rule.min is None) != (rule.max is None) or (rule.min is not None and rule.min > rule.max):

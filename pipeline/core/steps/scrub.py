@@ -13,6 +13,7 @@ from pipeline.core.scrub_url import KEPT_SCHEMES, UrlScrubber
 from pipeline.core.steps.base import Context, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
 from pipeline.core.steps.validate import OPTIONAL
+from pipeline.core.user_agent import reduce_user_agent
 
 # Values repeat a lot (user agents, titles, page URLs): each distinct one is scrubbed once.
 CACHE_SIZE = 8192
@@ -65,6 +66,11 @@ class Scrub(Step):
         if rule.format == "url":
             schemes = rule.schemes or KEPT_SCHEMES
             scrub = partial(urls.scrub_counted, max_length=rule.max_length, schemes=schemes)
+        elif rule.format == "user_agent":
+            text = partial(scrub_text, max_length=rule.max_length, versions=True)
+
+            def scrub(value: str) -> str:
+                return reduce_user_agent(text(value))
         else:
             scrub = partial(scrub_text, max_length=rule.max_length, versions=rule.versions)
         return lru_cache(maxsize=CACHE_SIZE)(scrub)

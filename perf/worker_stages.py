@@ -38,6 +38,7 @@ def topics_for(bootstrap: str, tag: str, raw: str | None = None) -> KafkaSetting
         anonymized_topic=f"bench.anonymized.{tag}",
         dead_letter_topic=f"bench.dead-letter.{tag}",
         group_id=f"bench.{tag}",
+        topic_replication_factor=1,  # one embedded broker
     )
     admin = AdminClient(settings.admin_config())
     apply(admin, plan(admin, load_topics(settings=settings)))
@@ -74,7 +75,9 @@ def warm_up(settings: KafkaSettings) -> None:
     producer.init_transactions(60)
 
 
-def worker_env(settings: KafkaSettings, keys: str) -> dict[str, str]:
+def worker_env(
+    settings: KafkaSettings, keys: str, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANONYMIZER_")}
     env.update(
         ANONYMIZER_KEYS=keys,
@@ -86,13 +89,21 @@ def worker_env(settings: KafkaSettings, keys: str) -> dict[str, str]:
         ANONYMIZER_BATCH_SIZE=str(BATCH),
         PYTHONUNBUFFERED="1",
     )
-    return env
+    env.update(extra or {})  # e.g. ANONYMIZER_PROFILE; an empty ANONYMIZER_BATCH_SIZE unsets it
+    return {k: v for k, v in env.items() if v != ""}
 
 
 class Worker:
     """`anonymizer worker` as a subprocess, its RSS sampled, its metrics read."""
 
-    def __init__(self, engine: str, settings: KafkaSettings, keys: str, log: Path):
+    def __init__(
+        self,
+        engine: str,
+        settings: KafkaSettings,
+        keys: str,
+        log: Path,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/metrics"
         cmd = [sys.executable, "-m", "pipeline.cli.main", "worker", "--engine", engine,
@@ -102,7 +113,7 @@ class Worker:
         self.started = time.monotonic()
         with open(log, "ab") as out:
             self.proc = subprocess.Popen(
-                cmd, stdout=out, stderr=subprocess.STDOUT, env=worker_env(settings, keys)
+                cmd, stdout=out, stderr=subprocess.STDOUT, env=worker_env(settings, keys, env)
             )
         self.peak_rss = 0
         self._ps = psutil.Process(self.proc.pid)
@@ -165,9 +176,17 @@ def engines_available() -> list[str]:
     return [e for e in ("confluent", "faust") if e in out]
 
 
-def run_worker(engine: str, bootstrap: str, raw: str, n: int, keys: str, log: Path) -> dict:
+def run_worker(
+    engine: str,
+    bootstrap: str,
+    raw: str,
+    n: int,
+    keys: str,
+    log: Path,
+    env: dict[str, str] | None = None,
+) -> dict:
     settings = topics_for(bootstrap, f"{engine}.{uuid.uuid4().hex[:6]}", raw=raw)
-    worker = Worker(engine, settings, keys, log)
+    worker = Worker(engine, settings, keys, log, env)
     try:
         seconds, first = worker.wait_for(n, timeout=max(600, n / 500))
     finally:

@@ -58,6 +58,7 @@ def kafka_settings(kafka_broker: EmbeddedBroker) -> KafkaSettings:
         day_secrets_topic=f"web.events.day-secrets.{suffix}",
         group_id=f"event-anonymizer.{suffix}",
         client_id=f"test-{suffix}",
+        topic_replication_factor=1,  # the single-node override: one broker holds every topic
     )
 
 

@@ -43,6 +43,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             type=Path,
             help="topics file (default: topics/topics.toml, or the copy bundled in the package)",
         )
+        p.add_argument(
+            "--replication-factor",
+            type=int,
+            metavar="N",
+            help="replication factor of every topic instead of the file's (3), with "
+            "min.insync.replicas at most N: 1 for a single broker (default: the "
+            "ANONYMIZER_TOPIC_REPLICATION_FACTOR setting)",
+        )
         p.add_argument("--timeout", type=float, default=15.0, help="seconds per admin request")
         if name == "plan":
             p.add_argument(
@@ -54,8 +62,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _prepare(args: argparse.Namespace) -> tuple[AdminClient, Plan, str]:
-    overrides = {"bootstrap_servers": args.bootstrap_servers} if args.bootstrap_servers else {}
-    settings = load_kafka_settings(**overrides)
+    overrides = {
+        "bootstrap_servers": args.bootstrap_servers,
+        "topic_replication_factor": args.replication_factor,
+    }
+    settings = load_kafka_settings(**{k: v for k, v in overrides.items() if v is not None})
     admin = AdminClient(settings.admin_config())
     declared = load_topics(args.file, settings)
     return admin, plan(admin, declared, timeout=args.timeout), settings.bootstrap_servers
@@ -73,7 +84,7 @@ def print_plan(result: Plan, console: Console, where: str) -> None:
         table.add_row(name, "[green]up to date[/]", "")
     console.print(table)
     for warning in result.warnings:
-        console.print(f"[red]warning:[/] {warning}", highlight=False)
+        console.print(f"[red]warning:[/] {warning}", highlight=False, soft_wrap=True)
     n = len(result.actions)
     console.print(f"{n} change{'s' if n != 1 else ''} pending." if n else "No changes.")
 
@@ -86,10 +97,19 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def run_apply(args: argparse.Namespace) -> int:
-    """Print the plan, apply it, print what was done."""
+    """Print the plan, apply it, print what was done; exit 1 when a declared topic is missing
+    and cannot be created on this cluster."""
     admin, result, where = _prepare(args)
     console = Console()
     print_plan(result, console, where)
     for line in apply(admin, result, timeout=args.timeout):
         console.print(f"[green]done:[/] {line}", highlight=False)
+    if result.blocked:
+        console.print(
+            f"[red]error:[/] not created (the cluster has too few brokers for their replication "
+            f"factor, see the warnings): {', '.join(result.blocked)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return 1
     return 0

@@ -101,7 +101,8 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
     env, notes = _environment(broker.bootstrap, keys)
     for note in notes:
         say(f"[yellow]{note}[/]")
-    settings = load_kafka_settings(bootstrap_servers=broker.bootstrap)
+    # One embedded broker: the topics' single-node override (replication 1, min ISR 1).
+    settings = load_kafka_settings(bootstrap_servers=broker.bootstrap, topic_replication_factor=1)
     admin = AdminClient(settings.admin_config())
     for line in apply(admin, plan(admin, load_topics(settings=settings))):
         say(f"topics: {line}", highlight=False, soft_wrap=True)

@@ -105,6 +105,12 @@ class KafkaSettings(BaseSettings):
         description="The personal-data window: raw events are kept (the raw topic's retention) "
         "and can be replayed for this long, and no longer.",
     )
+    topic_replication_factor: int | None = Field(
+        None,
+        ge=1,
+        description="Replaces the replication factor of every topic in topics/topics.toml (3) "
+        "and caps min.insync.replicas (2) at it: 1 for a single broker (the demo, the tests).",
+    )
     auto_offset_reset: Literal["earliest", "latest"] = Field(
         "earliest", description="Where a group with no committed offset starts."
     )
@@ -173,17 +179,14 @@ class KafkaSettings(BaseSettings):
     def _consistent(self) -> KafkaSettings:
         problems = []
         protocol = self.security_protocol
-        sasl = protocol.startswith("SASL_")
-        tls = self.security_protocol.endswith("SSL")
+        sasl, tls = protocol.startswith("SASL_"), protocol.endswith("SSL")
         if self.sasl_mechanism and not sasl:
             problems.append(
                 f"sasl_mechanism: {self.sasl_mechanism} needs security_protocol "
                 f"SASL_SSL or SASL_PLAINTEXT, not {self.security_protocol}"
             )
         if sasl and not self.sasl_mechanism:
-            problems.append(
-                f"sasl_mechanism: required with security_protocol {self.security_protocol}"
-            )
+            problems.append(f"sasl_mechanism: required with security_protocol {protocol}")
         if self.sasl_mechanism or sasl:
             if not self.sasl_username:
                 problems.append("sasl_username: required for SASL authentication")
@@ -211,13 +214,12 @@ class KafkaSettings(BaseSettings):
             conf["sasl.mechanism"] = self.sasl_mechanism
             conf["sasl.username"] = self.sasl_username
             conf["sasl.password"] = self.sasl_password.get_secret_value()  # type: ignore[union-attr]
+        key_password = self.ssl_key_password
         optional = {
             "ssl.ca.location": self.ssl_ca_location,
             "ssl.certificate.location": self.ssl_certificate_location,
             "ssl.key.location": self.ssl_key_location,
-            "ssl.key.password": self.ssl_key_password.get_secret_value()
-            if self.ssl_key_password
-            else None,
+            "ssl.key.password": key_password.get_secret_value() if key_password else None,
         }
         conf.update({k: str(v) for k, v in optional.items() if v is not None})
         return conf
@@ -275,15 +277,11 @@ class KafkaSettings(BaseSettings):
 
     def masked(self) -> dict[str, Any]:
         """All settings as plain values for printing; secrets shown as "***"."""
-        out: dict[str, Any] = {}
-        for name, value in self.model_dump().items():
-            if isinstance(value, SecretStr):
-                out[name] = "***"
-            elif isinstance(value, Path):
-                out[name] = str(value)
-            else:
-                out[name] = value
-        return out
+        return {k: _shown(v) for k, v in self.model_dump().items()}
+
+
+def _shown(v: Any) -> Any:
+    return "***" if isinstance(v, SecretStr) else str(v) if isinstance(v, Path) else v
 
 
 def load_kafka_settings(config_file: Path | str | None = None, **overrides: Any) -> KafkaSettings:

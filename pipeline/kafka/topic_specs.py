@@ -50,11 +50,11 @@ def load_topics(path: Path | None = None, settings: KafkaSettings | None = None)
         doc = tomllib.loads(Path(path).read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise TopicsError(f"cannot read topics file {path}: {exc}") from exc
-    default_rf = doc.get("replication_factor", 1)
+    defaults = (doc.get("replication_factor", 1), doc.get("min_insync_replicas", 1))
     specs, problems = [], []
     for role, table in (doc.get("topics") or {}).items():
         try:
-            specs.append(_spec(role, table, default_rf, settings))
+            specs.append(_spec(role, table, defaults, settings))
         except (KeyError, TypeError, ValueError) as exc:
             problems.append(f"[topics.{role}]: {exc}")
     if not specs and not problems:
@@ -69,17 +69,34 @@ def load_topics(path: Path | None = None, settings: KafkaSettings | None = None)
 
 
 def _spec(
-    role: str, t: dict[str, Any], default_rf: Any, settings: KafkaSettings | None
+    role: str, t: dict[str, Any], defaults: tuple[Any, Any], settings: KafkaSettings | None
 ) -> TopicSpec:
     name = str(t["name"])
     attr = ROLE_SETTINGS.get(role)
     if settings is not None and attr and attr in settings.model_fields_set:
         name = getattr(settings, attr)
-    partitions, rf = t["partitions"], t.get("replication_factor", default_rf)
-    for label, value in (("partitions", partitions), ("replication_factor", rf)):
+    partitions = t["partitions"]
+    rf = t.get("replication_factor", defaults[0])
+    min_isr = t.get("min_insync_replicas", defaults[1])
+    for label, value in (
+        ("partitions", partitions),
+        ("replication_factor", rf),
+        ("min_insync_replicas", min_isr),
+    ):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{label} must be a positive integer, not {value!r}")
+    if settings is not None and settings.topic_replication_factor is not None:
+        rf = settings.topic_replication_factor  # the single-node override: caps min ISR too
+        min_isr = min(min_isr, rf)
+    if min_isr > rf:
+        raise ValueError(
+            f"min_insync_replicas {min_isr} exceeds replication_factor {rf}: no write with "
+            "acks=all could succeed"
+        )
     config = {str(k): _config_value(v) for k, v in (t.get("config") or {}).items()}
+    if "min.insync.replicas" in config:
+        raise ValueError('set min_insync_replicas, not config "min.insync.replicas"')
+    config["min.insync.replicas"] = str(min_isr)
     if role == "raw" and settings is not None:  # raw personal data lives for the window only
         config["retention.ms"] = str(settings.replay_window_ms)
     if role == "dead_letter" and settings is not None:

@@ -27,6 +27,11 @@ from pipeline.kafka.topic_specs import (  # noqa: F401  (re-exported)
     load_topics,
 )
 
+SINGLE_NODE_HINT = (
+    " (a single-broker cluster, e.g. a demo: set ANONYMIZER_TOPIC_REPLICATION_FACTOR=1 or "
+    "pass --replication-factor 1)"
+)
+
 
 @dataclass(frozen=True)
 class Action:
@@ -52,11 +57,13 @@ class Action:
 
 @dataclass(frozen=True)
 class Plan:
-    """What `apply` would do, drift it will not touch, and topics already as declared."""
+    """What `apply` would do, drift it will not touch, topics already as declared, and missing
+    topics this cluster cannot hold as declared (fewer brokers than their replication factor)."""
 
     actions: tuple[Action, ...] = ()
     warnings: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
+    blocked: tuple[str, ...] = ()
 
     @property
     def has_changes(self) -> bool:
@@ -76,16 +83,21 @@ def plan(admin: AdminClient, declared: Iterable[TopicSpec], timeout: float = 15.
     actions: list[Action] = []
     warnings: list[str] = []
     unchanged: list[str] = []
+    blocked: list[str] = []
     for spec in declared:
+        topic = existing.get(spec.name)
         if spec.replication_factor > brokers:
             warnings.append(
                 f"{spec.name}: replication factor {spec.replication_factor} "
                 f"needs {spec.replication_factor} brokers, the cluster has {brokers}"
+                + ("" if topic else ": cannot be created")
+                + (SINGLE_NODE_HINT if brokers == 1 else "")
             )
-        topic = existing.get(spec.name)
         if topic is None:
             if spec.replication_factor <= brokers:
                 actions.append(Action("create", spec.name, spec=spec))
+            else:
+                blocked.append(spec.name)
             continue
         before = len(actions)
         count = len(topic.partitions)
@@ -122,7 +134,7 @@ def plan(admin: AdminClient, declared: Iterable[TopicSpec], timeout: float = 15.
                 )
         if len(actions) == before:
             unchanged.append(spec.name)
-    return Plan(tuple(actions), tuple(warnings), tuple(unchanged))
+    return Plan(tuple(actions), tuple(warnings), tuple(unchanged), tuple(blocked))
 
 
 def _raw_retention_warnings(spec: TopicSpec, current: dict[str, Any]) -> list[str]:

@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType
 
 from pipeline.cli import topics as topics_cli
@@ -41,6 +42,37 @@ def test_file_declares_the_four_roles_with_the_settings_default_names() -> None:
     assert specs["day_secrets"].partitions == 1  # one order of proposals for every worker
     assert specs["day_secrets"].config["cleanup.policy"] == "compact"
     assert specs["anonymized"].config["max.message.bytes"] == str(1024 * 1024)
+    for spec in specs.values():  # production grade: 3 copies, a write needs 2 of them
+        assert (spec.replication_factor, spec.config["min.insync.replicas"]) == (3, "2")
+
+
+@pytest.mark.parametrize(("factor", "min_isr"), [(1, "1"), (2, "2"), (5, "2")])
+def test_replication_override_replaces_the_factor_and_caps_min_isr(
+    factor: int, min_isr: str
+) -> None:
+    settings = load_kafka_settings(topic_replication_factor=factor)
+    for spec in load_topics(settings=settings):
+        assert (spec.replication_factor, spec.config["min.insync.replicas"]) == (factor, min_isr)
+
+
+def test_replication_override_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANONYMIZER_TOPIC_REPLICATION_FACTOR", "1")
+    assert {s.replication_factor for s in load_topics(settings=load_kafka_settings())} == {1}
+
+
+def test_min_isr_above_the_replication_factor_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "topics.toml"
+    bad.write_text(
+        "replication_factor = 2\nmin_insync_replicas = 3\n"
+        '[topics.raw]\nname = "a"\npartitions = 1\n'
+        '[topics.other]\nname = "b"\npartitions = 1\nmin_insync_replicas = 1\n'
+        '[topics.other.config]\n"min.insync.replicas" = "1"\n'
+    )
+    with pytest.raises(TopicsError) as err:
+        load_topics(bad)
+    lines = str(err.value).splitlines()[1:]
+    assert "min_insync_replicas 3 exceeds replication_factor 2" in lines[0]
+    assert 'set min_insync_replicas, not config "min.insync.replicas"' in lines[1]
 
 
 def test_settings_override_topic_names() -> None:
@@ -84,6 +116,40 @@ def test_plan_apply_then_nothing_left(admin: AdminClient, kafka_settings: KafkaS
     second = plan(admin, declared)
     assert not second.has_changes and not second.warnings
     assert set(second.unchanged) == {s.name for s in declared}
+
+
+@pytest.mark.kafka
+def test_production_defaults_on_one_broker_are_warned_and_not_created(
+    admin: AdminClient, kafka_settings: KafkaSettings
+) -> None:
+    """Without the override, a single broker cannot hold replication 3: plan says so per topic
+    and creates nothing (a topic with fewer copies than declared would be a silent downgrade)."""
+    production = kafka_settings.model_copy(update={"topic_replication_factor": None})
+    result = plan(admin, load_topics(settings=production))
+    assert not result.has_changes
+    names = [s.name for s in load_topics(settings=production)]
+    assert list(result.blocked) == names
+    for name in names:
+        assert any(
+            w.startswith(f"{name}: replication factor 3 needs 3 brokers, the cluster has 1: "
+                         "cannot be created") and "ANONYMIZER_TOPIC_REPLICATION_FACTOR=1" in w
+            for w in result.warnings
+        )  # fmt: skip
+
+
+@pytest.mark.kafka
+def test_single_node_override_creates_topics_writable_with_acks_all(
+    admin: AdminClient, kafka_topics: KafkaSettings
+) -> None:
+    for name in (kafka_topics.raw_topic, kafka_topics.day_secrets_topic):
+        assert _config(admin, name, "min.insync.replicas") == "1"
+        parts = admin.list_topics(name, timeout=10).topics[name].partitions.values()
+        assert {len(p.replicas) for p in parts} == {1}
+    producer = Producer(kafka_topics.producer_config())  # idempotent, acks=all
+    delivered: list[object] = []
+    producer.produce(kafka_topics.raw_topic, b"{}", on_delivery=lambda e, m: delivered.append(e))
+    producer.flush(15)
+    assert delivered == [None]
 
 
 @pytest.mark.kafka
@@ -155,7 +221,11 @@ def test_cli_plan_exit_code_and_apply(
     monkeypatch.setenv("ANONYMIZER_ANONYMIZED_TOPIC", kafka_settings.anonymized_topic)
     monkeypatch.setenv("ANONYMIZER_DEAD_LETTER_TOPIC", kafka_settings.dead_letter_topic)
     monkeypatch.setenv("ANONYMIZER_DAY_SECRETS_TOPIC", kafka_settings.day_secrets_topic)
-    where = ["--bootstrap-servers", kafka_settings.bootstrap_servers]
+    server = ["--bootstrap-servers", kafka_settings.bootstrap_servers]
+    assert _cli(["topics", "apply", *server]) == 1  # replication 3 on one broker: nothing made
+    out = capsys.readouterr().out
+    assert "error: not created" in out and "--replication-factor 1" in out
+    where = [*server, "--replication-factor", "1"]
     assert _cli(["topics", "plan", *where]) == 0
     assert _cli(["topics", "plan", "--exit-code", *where]) == 1
     assert "4 changes pending" in capsys.readouterr().out

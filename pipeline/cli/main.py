@@ -9,6 +9,7 @@ import sys
 
 from pipeline import __version__
 from pipeline.errors import ConfigError, UsageError
+from pipeline.kafka.errors import UNREACHABLE_EXIT, KafkaUnreachableError
 
 # Command -> module; each module's `register(subparsers)` adds its command and sets `func`.
 COMMANDS: dict[str, str] = {
@@ -49,7 +50,22 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Run one command; its exit code. A reader that went away (`anonymizer ... | head`) ends
+    any command quietly with 141, whenever stdout breaks: while the command writes, at the
+    final flush, or in `--help`."""
+    try:
+        try:
+            return _main(sys.argv[1:] if argv is None else argv)
+        finally:
+            sys.stdout.flush()  # a broken pipe surfaces here, not at the interpreter's exit
+    except BrokenPipeError:
+        # Stop quietly, as Unix tools do. stdout is pointed at /dev/null so the interpreter's
+        # final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by it
+
+
+def _main(argv: list[str]) -> int:
     first = argv[0] if argv else None
     args = build_parser(first if first in COMMANDS else None).parse_args(argv)
     try:
@@ -57,16 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"anonymizer {args.command}: configuration error: {exc}", file=sys.stderr)
         return 2
+    except KafkaUnreachableError as exc:
+        print(f"anonymizer {args.command}: Kafka unreachable: {exc}", file=sys.stderr)
+        return UNREACHABLE_EXIT
     except UsageError as exc:
         print(f"anonymizer {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # The reader went away (`anonymizer anonymize ... | head`): stop quietly, as Unix tools
-        # do. stdout is pointed at /dev/null so the interpreter's final flush cannot fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by it
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from types import TracebackType
 from confluent_kafka.admin import AdminClient
 
 from pipeline.errors import ConfigError
+from pipeline.kafka.clientlog import CLIENT_LOG
 from pipeline.kafka.errors import BrokerStartError
 from pipeline.kafka.jars import KAFKA_VERSION, ensure_jars, java_executable
 
@@ -239,7 +240,9 @@ class EmbeddedBroker:
                 except OSError:
                     time.sleep(0.1)
                     continue
-                admin = AdminClient({"bootstrap.servers": self.bootstrap, "log_level": 2})
+                admin = AdminClient(
+                    {"bootstrap.servers": self.bootstrap, "log_level": 2, "logger": CLIENT_LOG}
+                )
             try:
                 if admin.list_topics(timeout=1).brokers:
                     return

@@ -13,6 +13,7 @@ from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from pipeline.errors import ConfigError, validation_lines
+from pipeline.kafka.clientlog import CLIENT_LOG
 
 CONFIG_FILE_ENV = "ANONYMIZER_CONFIG_FILE"
 _config_file: ContextVar[Path | None] = ContextVar("kafka_config_file", default=None)
@@ -209,6 +210,7 @@ class KafkaSettings(BaseSettings):
             "bootstrap.servers": self.bootstrap_servers,
             "client.id": self.client_id,
             "security.protocol": self.security_protocol,
+            "logger": CLIENT_LOG,  # librdkafka's lines through logging, rate-limited
         }
         if self.sasl_mechanism:
             conf["sasl.mechanism"] = self.sasl_mechanism

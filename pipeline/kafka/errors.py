@@ -1,8 +1,11 @@
-"""Start-up errors of the Kafka side: all of them are configuration errors."""
+"""Start-up errors of the Kafka side: configuration errors (exit 2), except an unreachable
+cluster (exit 4: the configuration may be right and the cluster away)."""
 
 from __future__ import annotations
 
-from pipeline.errors import ConfigError
+from pipeline.errors import AnonymizerError, ConfigError
+
+UNREACHABLE_EXIT = 4
 
 
 class ToolMissingError(ConfigError):
@@ -13,8 +16,9 @@ class BrokerStartError(ConfigError):
     """The embedded broker did not start; the message ends with the tail of its log."""
 
 
-class KafkaUnreachableError(ConfigError):
-    """No Kafka cluster answered at the configured bootstrap servers."""
+class KafkaUnreachableError(AnonymizerError):
+    """No Kafka cluster answered at the configured bootstrap servers: not a configuration error
+    (the cluster may be down, or the network away); commands exit 4 (`UNREACHABLE_EXIT`)."""
 
 
 class TopicsError(ConfigError):

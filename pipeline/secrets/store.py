@@ -20,13 +20,14 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 from pipeline.core.day_keys import HeldDays, day_key_id
 from pipeline.core.keys import Key, KeyRing
 from pipeline.errors import AnonymizerError
+from pipeline.kafka.clientlog import ClientLog
 from pipeline.kafka.config import KafkaSettings
 from pipeline.secrets.days import day_label, day_of, destroy_at, expired, live_days
 from pipeline.secrets.wrap import new_secret, unwrap, wrap, wrapped_key_id
 
 log = logging.getLogger(__name__)
 # librdkafka's own lines go through `logging` (errors only: a retried coordinator load is no news).
-_CLIENT_LOG = {"logger": logging.getLogger("pipeline.secrets.kafka"), "log_level": 3}
+_CLIENT_LOG = {"logger": ClientLog("pipeline.secrets.kafka"), "log_level": 3}
 PARTITION = 0
 DEFAULT_AHEAD_MS = 2 * 3_600_000  # tomorrow's secret exists two hours before midnight
 DEFAULT_ROLL_MS = 3_600_000  # the topic's min(segment.ms, max.compaction.lag.ms)

@@ -8,6 +8,8 @@ from typing import Any
 
 from confluent_kafka import KafkaError
 
+from pipeline.kafka.clientlog import CLIENT_LOG, ClientLog
+
 log = logging.getLogger("pipeline.worker.kafka")
 
 
@@ -51,11 +53,9 @@ def on_error(client: str) -> Any:
     return error_cb
 
 
-def client_logger() -> logging.Logger:
-    """The logger librdkafka's own log lines go to (warnings and up, via the `logger` key)."""
-    logger = logging.getLogger("pipeline.worker.librdkafka")
-    logger.setLevel(logging.WARNING)
-    return logger
+def client_logger() -> ClientLog:
+    """Where librdkafka's own log lines go (warnings and up, rate-limited; see clientlog)."""
+    return CLIENT_LOG
 
 
 def callbacks(client: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ def output_limits(settings: KafkaSettings, timeout: float = 30.0) -> dict[str, i
             metadata = admin.list_topics(timeout=max(1.0, min(5.0, deadline - time.monotonic())))
             break
         except KafkaException as exc:
+            admin.poll(0)  # hand librdkafka's queued lines to logging (rate-limited)
             if time.monotonic() >= deadline:
                 raise KafkaUnreachableError(
                     f"no Kafka cluster answered at {settings.bootstrap_servers} "

@@ -20,8 +20,8 @@ from typing import Any
 
 from confluent_kafka import Consumer, Message, Producer, TopicPartition
 
-from pipeline.codec.decoder import SingleObjectDecoder
 from pipeline.codec.schemas import DEAD_LETTER
+from pipeline.codec.wire import MessageDecoder
 from pipeline.core.day_keys import day_of_key_id
 from pipeline.core.keys import Key, KeyRing
 from pipeline.core.seal import UnsealError, unseal
@@ -29,6 +29,8 @@ from pipeline.errors import UsageError
 from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.time_range import PartitionRange, offset_ranges, range_consumer, read_ranges
 from pipeline.offline.day_secrets import open_store
+from pipeline.peek import decode
+from pipeline.registry.lookup import schema_lookup
 
 
 class RedriveError(UsageError):
@@ -73,7 +75,7 @@ def redrive(
     of older releases. Shredded ones are counted and passed, never retried."""
     group = f"{settings.group_id}.redrive"
     topic = settings.dead_letter_topic
-    decoder = SingleObjectDecoder(DEAD_LETTER)
+    decoder = MessageDecoder(DEAD_LETTER, schema_lookup())  # either wire format
     consumer = range_consumer(settings, "redrive")
     producer = None
     if not dry_run:
@@ -88,7 +90,7 @@ def redrive(
                 chosen: list[tuple[Message, str, bytes]] = []
                 for message in batch:
                     summary.examined += 1
-                    record = decoder.decode(message.value())
+                    record = decode(decoder, message)
                     if reasons and record["reason"] not in reasons:
                         summary.skipped += 1
                         continue

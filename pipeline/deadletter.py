@@ -44,13 +44,13 @@ def as_json(record: dict[str, Any]) -> dict[str, Any]:
 
 
 class DeadLetterCodec:
-    """Single-object Avro encoding of dead letters."""
+    """Avro encoding of dead letters, framed with `value_header` (default single-object)."""
 
-    def __init__(self) -> None:
+    def __init__(self, value_header: bytes | None = None) -> None:
         self.schema = load_schema(DEAD_LETTER)
         self._names = [f["name"] for f in self.schema["fields"]]
         self._encode = compile_encoder(self.schema)
-        self._header = header(canonical_form(self.schema))
+        self._header = header(canonical_form(self.schema)) if value_header is None else value_header
 
     def encode(self, record: dict[str, Any]) -> bytes:
         return self._header + self._encode(tuple(record[n] for n in self._names))

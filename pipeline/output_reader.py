@@ -19,11 +19,13 @@ import orjson
 from confluent_kafka import Consumer, KafkaException
 from fastavro.schema import to_parsing_canonical_form
 
-from pipeline.codec.decoder import SingleObjectDecoder
 from pipeline.codec.schemas import ANONYMIZED, canonical_form, load_schema
+from pipeline.codec.wire import MessageDecoder
 from pipeline.errors import ConfigError, UsageError
 from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.time_range import offset_ranges, range_consumer, read_ranges
+from pipeline.registry.lookup import schema_lookup
+from pipeline.registry.settings import RegistrySettings
 
 AVRO_MAGIC = b"Obj\x01"
 JSON, AVRO = "json", "avro"
@@ -171,7 +173,10 @@ def _tell(stream: BinaryIO) -> int | None:
 @dataclass(slots=True)
 class TopicSource:
     """The anonymized records of a topic with start_ms <= Kafka timestamp < end_ms, read
-    committed; each message must carry the anonymized schema's fingerprint."""
+    committed, in either wire format (told by each message's first byte): a single-object
+    message must carry the fingerprint of a committed revision of the anonymized schema; a
+    Confluent one the registry id of an AnonymizedWebEvent schema (fetched from the registry of
+    `registry`, default the ANONYMIZER_SCHEMA_REGISTRY_* settings, on the first such message)."""
 
     settings: KafkaSettings
     topic: str | None = None
@@ -179,6 +184,7 @@ class TopicSource:
     end_ms: int | None = None
     purpose: str = "read"
     timeout: float = 15.0  # seconds to wait for the cluster's metadata and offsets
+    registry: RegistrySettings | None = None
 
     @property
     def description(self) -> str:
@@ -202,7 +208,7 @@ class TopicSource:
     def _read(
         self, consumer: Consumer, topic: str, on_progress: OnProgress | None
     ) -> Iterator[dict[str, Any]]:
-        decoder = SingleObjectDecoder(ANONYMIZED)
+        decoder = MessageDecoder(ANONYMIZED, schema_lookup(self.registry))
         timestamps = _timestamp_fields()
         ranges = offset_ranges(consumer, topic, self.start_ms, self.end_ms, self.timeout)
         total, count = sum(r.size for r in ranges), 0

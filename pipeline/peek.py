@@ -1,5 +1,8 @@
 """Reading the output topics back as JSON: anonymized records and dead letters (readable fields).
 
+Either wire format, told by each message's first byte: single-object (the fingerprint must be a
+committed revision's) or Confluent (the registry id's schema is fetched from the registry).
+
 A dead letter's payload is `readable` while the store holds the secret of its day, `shredded` once
 that day has left the personal-data window (nobody can open it any more), or sealed under a
 `master key` by an older release. Told from the store's list of days: no secret is read.
@@ -11,13 +14,17 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pipeline.codec.decoder import SingleObjectDecoder
+from confluent_kafka import Message
+
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER
+from pipeline.codec.wire import MessageDecoder
 from pipeline.core.day_keys import day_of_key_id
 from pipeline.core.keys import KeyRing
+from pipeline.errors import UsageError
 from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.time_range import offset_ranges, range_consumer, read_ranges
 from pipeline.offline.day_secrets import open_store
+from pipeline.registry.lookup import schema_lookup
 from pipeline.secrets.days import expired
 
 READABLE, SHREDDED, MASTER = "readable", "shredded", "master key"
@@ -55,14 +62,14 @@ def peek(
     dead letter with its `payload` state (see `payload_states`, by `clock`)."""
     dead_letters = which != "anonymized"
     topic = settings.dead_letter_topic if dead_letters else settings.anonymized_topic
-    decoder = SingleObjectDecoder(DEAD_LETTER if dead_letters else ANONYMIZED)
+    decoder = MessageDecoder(DEAD_LETTER if dead_letters else ANONYMIZED, schema_lookup())
     state = payload_states(settings, clock=clock) if dead_letters else None
     consumer = range_consumer(settings, "inspect")
     shown = 0
     try:
         for batch in read_ranges(consumer, topic, offset_ranges(consumer, topic, start_ms, end_ms)):
             for message in batch:
-                record = decoder.decode(message.value())
+                record = decode(decoder, message)
                 if state is not None:
                     record["sealed_payload"] = f"<{len(record['sealed_payload'])} bytes sealed>"
                     record["payload"] = state(record["key_id"])
@@ -72,3 +79,14 @@ def peek(
                     return
     finally:
         consumer.close()
+
+
+def decode(decoder: MessageDecoder, message: Message) -> dict[str, Any]:
+    """One message's record; UsageError naming where it is when it is not one of ours."""
+    try:
+        return decoder.decode(message.value() or b"")
+    except (ValueError, EOFError) as exc:
+        raise UsageError(
+            f"{message.topic()} partition {message.partition()} offset {message.offset()}: "
+            f"not a {decoder.schema_file.split('.')[0]} record ({exc})"
+        ) from None

@@ -43,14 +43,16 @@ class EngineSettings(BaseSettings):
     def key_ring(self) -> KeyRing:
         return KeyRing.parse(self.keys.get_secret_value() if self.keys else None)
 
-    def build_engine(self) -> Engine:
-        """The engine, or a ConfigError naming the first thing that is wrong."""
+    def build_engine(self, value_header: bytes | None = None) -> Engine:
+        """The engine (records framed with `value_header`, default single-object), or a
+        ConfigError naming the first thing that is wrong."""
         self.key_ring()  # a missing or bad key ring fails at start-up, like any setting
         return Engine(
             policy=load_policy(self.policy),
             geoip=self.geoip,
             trusted_proxies=[p for p in self.trusted_proxies.split(",") if p.strip()],
             max_record_bytes=self.max_record_bytes,
+            value_header=value_header,
         )
 
     def masked(self) -> dict[str, Any]:

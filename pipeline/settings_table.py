@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic_settings import BaseSettings
 
 from pipeline.kafka.config import KafkaSettings
+from pipeline.registry.settings import RegistrySettings
 from pipeline.settings import EngineSettings
 from pipeline.worker.settings import WorkerSettings
 
@@ -14,6 +15,7 @@ SECTIONS: tuple[tuple[str, type[BaseSettings]], ...] = (
     ("privacy engine", EngineSettings),
     ("Kafka", KafkaSettings),
     ("worker", WorkerSettings),
+    ("wire format and schema registry", RegistrySettings),
 )
 
 

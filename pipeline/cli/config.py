@@ -17,6 +17,7 @@ from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import CONFIG_FILE_ENV, KafkaSettings, load_kafka_settings
+from pipeline.registry.settings import load_registry_settings
 from pipeline.settings import EngineSettings, load_engine_settings
 from pipeline.worker.settings import load_worker_settings
 
@@ -29,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "config",
         help="print the effective configuration (secrets masked) and check it",
         description=(
-            "Print the effective configuration: Kafka settings and privacy engine settings from "
+            "Print the effective configuration: Kafka, privacy engine, worker, wire format and "
+            "schema registry settings from "
             "the environment (ANONYMIZER_*) and the optional config file, each with where it "
             "came from. Secrets are shown as ***; the key ring only as key ids and a count. "
             "Every mistake found is listed; exit code 2 if there is any."
@@ -133,6 +135,14 @@ def collect(config_file: Path | None) -> tuple[dict[str, list[dict[str, Any]]], 
         ]
     except ConfigError as exc:
         errors.extend(_split(exc))
+    try:
+        registry = load_registry_settings()
+        sections["registry"] = [
+            {"name": k, "value": v, "source": _source(registry, k)}
+            for k, v in registry.masked().items()
+        ]
+    except ConfigError as exc:
+        errors.extend(_split(exc))
     return sections, errors
 
 
@@ -169,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
             "kafka": "Kafka settings",
             "engine": "Privacy engine settings",
             "worker": "Worker settings",
+            "registry": "Wire format and schema registry",
         }
         for name, rows in sections.items():
             table = Table(title=titles[name], title_justify="left")

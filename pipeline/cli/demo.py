@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from pipeline.demo.run import DemoOptions, run_demo
@@ -57,6 +58,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="fraction of broken payloads (default: 0.05)",
     )
     p.add_argument("--seed", type=int, default=0, help="traffic random seed (default: 0)")
+    p.add_argument(
+        "--wire-format",
+        choices=("single-object", "confluent"),
+        help="the worker's output framing (default $ANONYMIZER_WIRE_FORMAT, else single-object); "
+        "confluent starts an embedded Apicurio schema registry beside the broker and shows its "
+        "subjects",
+    )
     p.set_defaults(func=run)
 
 
@@ -73,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and not 1 <= value <= 65535:
             problems.append(f"--{name.replace('_', '-')} must be a port number (1-65535)")
+    wire_format = args.wire_format or os.environ.get("ANONYMIZER_WIRE_FORMAT") or "single-object"
+    if wire_format not in ("single-object", "confluent"):
+        problems.append("ANONYMIZER_WIRE_FORMAT must be single-object or confluent")
     if problems:
         for problem in problems:
             print(f"anonymizer demo: {problem}", file=sys.stderr)
@@ -86,5 +97,6 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         garbage=args.garbage,
         seed=args.seed,
+        wire_format=wire_format,
     )
     return run_demo(options)

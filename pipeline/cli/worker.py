@@ -3,8 +3,10 @@
 Engines come from `ENGINES`, name -> `run(setup) -> exit code`; the CLI builds and checks the
 shared `WorkerSetup` (settings, topics, engine, day keys, metrics, signals) once for all of them.
 Exit codes: 0 stopped by SIGTERM/SIGINT after committing; 2 configuration error (including a
-day-secret store that cannot give today's key at start-up); 3 fatal Kafka error (the
-orchestrator restarts the worker, which resumes from the committed offsets).
+day-secret store that cannot give today's key at start-up, and with the Confluent wire format a
+schema registry that does not answer within its start-up timeout or refuses the schemas); 3
+fatal Kafka error (the orchestrator restarts the worker, which resumes from the committed
+offsets).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pipeline.cli.common import add_engine_options, read_keys_file
 from pipeline.core.day_keys import day_label
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
+from pipeline.registry.settings import RegistrySettings, load_registry_settings
 from pipeline.runtime import tune_gc
 from pipeline.secrets.store import DaySecretUnavailable
 from pipeline.settings import EngineSettings, load_engine_settings
@@ -65,14 +68,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--bootstrap-servers", metavar="HOST:PORT,...", help="Kafka brokers")
     parser.add_argument(
+        "--wire-format",
+        choices=("single-object", "confluent"),
+        help="framing of the output records (default $ANONYMIZER_WIRE_FORMAT, else "
+        "single-object); confluent registers the schemas with the registry at "
+        "$ANONYMIZER_SCHEMA_REGISTRY_URL at start-up",
+    )
+    parser.add_argument(
         "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
     )
     add_engine_options(parser)
     parser.set_defaults(func=run)
 
 
-def _settings(args: argparse.Namespace) -> tuple[WorkerSettings, KafkaSettings, EngineSettings]:
-    """All three settings, or one ConfigError listing every mistake."""
+Settings = tuple[WorkerSettings, KafkaSettings, EngineSettings, RegistrySettings]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """All four settings, or one ConfigError listing every mistake."""
     problems: list[str] = []
     results: list[object] = []
     keys = None
@@ -91,6 +104,7 @@ def _settings(args: argparse.Namespace) -> tuple[WorkerSettings, KafkaSettings, 
             **({"bootstrap_servers": args.bootstrap_servers} if args.bootstrap_servers else {})
         ),
         lambda: load_engine_settings(keys=keys, geoip=args.geoip, policy=args.policy),
+        lambda: load_registry_settings(wire_format=args.wire_format),
     ]
     for load in loaders:
         try:
@@ -106,7 +120,7 @@ def _settings(args: argparse.Namespace) -> tuple[WorkerSettings, KafkaSettings, 
             problems.append(str(exc))
     if problems:
         raise ConfigError("\n".join(problems))
-    return results[0], results[1], engine_settings  # type: ignore[return-value]
+    return results[0], results[1], engine_settings, results[3]  # type: ignore[return-value]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,8 +128,11 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    worker, kafka, engine_settings = _settings(args)
-    setup = build_setup(worker, kafka, engine_settings, engine_name=args.engine, stop=StopSignal())
+    worker, kafka, engine_settings, registry = _settings(args)
+    setup = build_setup(
+        worker, kafka, engine_settings, engine_name=args.engine, stop=StopSignal(),
+        registry=registry,
+    )  # fmt: skip
     try:
         tune_gc()
         try:
@@ -128,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"day secrets ({kafka.day_secrets_topic}): {exc}") from None
         log.info(
             "engine %s, policy %s, master key %s, day keys %s..%s (%s), %s; records up to %d "
-            "bytes; metrics on %s",
+            "bytes, %s wire format; metrics on %s",
             args.engine,
             engine.policy.label,
             setup.master_key_id,
@@ -137,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
             kafka.day_secrets_topic,
             engine.geo.build,
             setup.max_record_bytes,
+            setup.wire.name,
             worker.metrics_port or "(off)",
         )
         setup.stop.install()

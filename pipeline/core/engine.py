@@ -47,7 +47,8 @@ MIN_SIZE_BUCKET = 64
 
 
 class Record(NamedTuple):
-    """An anonymized event: Kafka key, single-object Avro value, and the values in schema order.
+    """An anonymized event: Kafka key, Avro value (framed in the engine's wire format), and the
+    values in schema order.
 
     Immutable; a named tuple because one is built per event (a frozen dataclass costs 2 us)."""
 
@@ -111,7 +112,10 @@ class Engine:
         trusted_proxies: Sequence[str] = DEFAULT_TRUSTED_PROXIES,
         max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
         geo: GeoResolver | None = None,
+        value_header: bytes | None = None,
     ) -> None:
+        """`value_header`: the prefix of every record's value (the wire format); default the
+        single-object header of the output schema."""
         self.policy = policy or load_policy()
         self.schema = load_schema(ANONYMIZED)
         self.geo = geo or GeoResolver(
@@ -122,11 +126,13 @@ class Engine:
         # Constant provenance; `key_id` is each record's day key.
         self.provenance = {"policy_version": self.policy.label, "geo_db": self.geo.build}
         self.day_tools = DayTools()  # derived from the day keys the shell holds, and no longer
-        self.steps: tuple[Step, ...] = self._steps(trusted_proxies, max_record_bytes)
+        self.steps: tuple[Step, ...] = self._steps(trusted_proxies, max_record_bytes, value_header)
         check_step_order(self.steps)
         self.field_names = tuple(f["name"] for f in self.schema["fields"])
 
-    def _steps(self, trusted_proxies: Sequence[str], max_record_bytes: int) -> tuple[Step, ...]:
+    def _steps(
+        self, trusted_proxies: Sequence[str], max_record_bytes: int, value_header: bytes | None
+    ) -> tuple[Step, ...]:
         policy = self.policy
         dropped = tuple(r.name for r in policy.with_action(Action.DROP))
         # A pseudonymized id with a pattern (event_id) stays until `validate` checks its shape;
@@ -145,7 +151,7 @@ class Engine:
             DropIdentifiers(dropped, raw, policy.known_unknown_keys),
             Validate(policy),
             Scrub(policy),
-            Encode(policy, self.schema, self.provenance, max_record_bytes),
+            Encode(policy, self.schema, self.provenance, max_record_bytes, value_header),
         )
         return steps
 

@@ -22,6 +22,7 @@ from pipeline.core.keys import KeyRing
 from pipeline.demo.children import ChildError, WorkerProcess, tail
 from pipeline.demo.metrics import CONSUMED, LAG, PRODUCED, REJECTED, Scrape, Window, scrape
 from pipeline.demo.ready import wait_for_leaders
+from pipeline.demo.registry import registry_env, start_registry, subject_lines
 from pipeline.demo.sample import RecentEvents, Sampler
 from pipeline.demo.traffic import GeneratorThread
 from pipeline.demo.view import Figures, Summary, live_view, sample_lines, status_line
@@ -50,6 +51,7 @@ class DemoOptions:
     batch_size: int | None = None
     garbage: float = 0.05
     seed: int = 0
+    wire_format: str = "single-object"  # confluent: an embedded schema registry too
     status_every: float = 3.0
     drain_timeout: float = 20.0
 
@@ -98,7 +100,9 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
     broker = EmbeddedBroker(port=opts.port)
     stack.callback(broker.stop)
     broker.start()
+    registry = start_registry(say, stack) if opts.wire_format == "confluent" else None
     env, notes = _environment(broker.bootstrap, keys)
+    registry_env(env, opts.wire_format, registry.url if registry else None)
     for note in notes:
         say(f"[yellow]{note}[/]")
     # One embedded broker: the topics' single-node override (replication 1, min ISR 1).
@@ -134,7 +138,8 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
     if opts.batch_size:
         args += ["--batch-size", str(opts.batch_size)]
     worker = WorkerProcess(args, env, workdir / "worker.log", mport)
-    say(f"starting the worker (engine {opts.engine}, metrics on :{mport})…")
+    say(f"starting the worker (engine {opts.engine}, {opts.wire_format} wire format, metrics "
+        f"on :{mport})…")  # fmt: skip
     worker.start()
     stack.callback(worker.stop)
     window = Window()
@@ -143,10 +148,12 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
     except ChildError as exc:
         _error(console, exc)
         return 1
+    for line in subject_lines(registry.url) if registry else []:
+        say(line, highlight=False, soft_wrap=True)
 
     recent = RecentEvents.for_days(held.days)
     gen = GeneratorThread(settings, recent, rate=opts.rate, garbage=opts.garbage, seed=opts.seed)
-    sampler = Sampler(settings, recent)
+    sampler = Sampler(settings, recent, registry.url if registry else None)
     stack.callback(sampler.stop)
     rate_text = f"{opts.rate:,.0f} events/s" if opts.rate else "as fast as possible"
     say(f"generating traffic at {rate_text}; Ctrl-C to stop")

@@ -3,7 +3,6 @@ pseudonym, which the demo can compute because it reads the same day secrets as i
 
 from __future__ import annotations
 
-import io
 import threading
 import time
 from collections import OrderedDict
@@ -11,15 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import fastavro
 import orjson
 from confluent_kafka import OFFSET_END, Consumer, TopicPartition
 
-from pipeline.codec.schemas import ANONYMIZED, load_schema
-from pipeline.codec.single_object import split
+from pipeline.codec.schemas import ANONYMIZED
+from pipeline.codec.wire import MessageDecoder
 from pipeline.core.day_keys import DayKeys
 from pipeline.core.pseudonyms import output_event_id
 from pipeline.kafka.config import KafkaSettings
+from pipeline.registry.client import RegistryClient
 from pipeline.secrets.store import DaySecretUnavailable
 from pipeline.traffic import GeneratedEvent
 
@@ -68,15 +67,11 @@ class RecentEvents:
             return self._events.get(event_id)
 
 
-def decoder() -> Any:
-    """A function from a single-object encoded AnonymizedWebEvent to a dict (plain fastavro)."""
-    schema = fastavro.parse_schema(load_schema(ANONYMIZED))
-
-    def decode(message: bytes) -> dict[str, Any]:
-        _fingerprint, body = split(message)
-        return fastavro.schemaless_reader(io.BytesIO(body), schema, None)
-
-    return decode
+def decoder(registry_url: str | None = None) -> Callable[[bytes], dict[str, Any]]:
+    """A function from an AnonymizedWebEvent in either wire format to a dict (fastavro, the
+    schema files, and for Confluent framing the writer schema from the registry)."""
+    lookup = RegistryClient(registry_url).schema if registry_url else None
+    return MessageDecoder(ANONYMIZED, lookup).decode
 
 
 @dataclass(frozen=True)
@@ -93,9 +88,16 @@ class Sampler(threading.Thread):
     (read_committed, from the end; partitions in turn) and keeps the first whose raw event is
     still remembered. Reads only a few records each time, not the whole stream."""
 
-    def __init__(self, settings: KafkaSettings, recent: RecentEvents, every: float = 5.0):
+    def __init__(
+        self,
+        settings: KafkaSettings,
+        recent: RecentEvents,
+        registry_url: str | None = None,
+        every: float = 5.0,
+    ) -> None:
         super().__init__(name="demo-sampler", daemon=True)
         self.settings = settings
+        self.registry_url = registry_url
         self.recent = recent
         self.every = every
         self.pair: Pair | None = None
@@ -106,7 +108,7 @@ class Sampler(threading.Thread):
         self._halt.set()
 
     def run(self) -> None:
-        decode = decoder()
+        decode = decoder(self.registry_url)
         topic = self.settings.anonymized_topic
         conf = self.settings.consumer_config(
             group_id=f"anonymizer-demo-sampler-{time.time_ns()}",

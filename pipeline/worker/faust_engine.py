@@ -107,7 +107,9 @@ def build_app(setup: WorkerSetup, datadir: str) -> faust.App:
         name: app.topic(name, key_serializer="raw", value_serializer="raw")
         for name in (kafka.anonymized_topic, kafka.dead_letter_topic)
     }
-    outbox = Outbox(engine, kafka.anonymized_topic, kafka.dead_letter_topic)
+    outbox = Outbox(
+        engine, kafka.anonymized_topic, kafka.dead_letter_topic, setup.wire.dead_letter_header
+    )
     within = worker.max_wait_ms / 1000
     gate = DayGate(setup.days, metrics)
     lock = asyncio.Lock()  # the store's Kafka clients serve one caller at a time

@@ -76,7 +76,10 @@ class ConfluentWorker:
         self.metrics = setup.metrics
         self.stop = setup.stop
         kafka = setup.kafka
-        self.outbox = Outbox(self.engine, kafka.anonymized_topic, kafka.dead_letter_topic)
+        self.outbox = Outbox(
+            self.engine, kafka.anonymized_topic, kafka.dead_letter_topic,
+            setup.wire.dead_letter_header,
+        )  # fmt: skip
         self.tx = Transactions(
             producer_config(setup),
             stopping=lambda: self.stop.requested,

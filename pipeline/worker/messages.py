@@ -1,7 +1,8 @@
 """What the worker writes: anonymized records and dead letters, their keys and headers.
 
-Headers carry only provenance, never input values: `schema-fingerprint` (hex of the 8 bytes
-after `C3 01`, the CRC-64-AVRO fingerprint of the writer schema), `key-id` (the message's own
+Headers carry only provenance, never input values: `schema-fingerprint` (hex of the CRC-64-AVRO
+fingerprint of the writer schema: the 8 bytes after `C3 01` in single-object framing; the same
+header in Confluent framing, whose value starts with the registry id instead), `key-id` (the message's own
 `key_id`: the day key it was made or sealed under, as in its body; not the master key, which the
 worker's metrics name), `policy-version`.
 """
@@ -75,13 +76,21 @@ class Outgoing:
 class Outbox:
     """Turns a batch and its `BatchResult` into messages for the output and dead-letter topics."""
 
-    def __init__(self, engine: Engine, anonymized_topic: str, dead_letter_topic: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        anonymized_topic: str,
+        dead_letter_topic: str,
+        dead_letter_header: bytes | None = None,
+    ) -> None:
+        """`dead_letter_header`: the wire format's prefix of dead letters (default
+        single-object); the engine frames the anonymized records itself."""
         self.anonymized_topic = anonymized_topic
         self.dead_letter_topic = dead_letter_topic
         self.policy_version = engine.policy.label
         self.record_headers = HeaderCache(ANONYMIZED, engine)
         self.dead_letter_headers = HeaderCache(DEAD_LETTER, engine)
-        self._codec = DeadLetterCodec()
+        self._codec = DeadLetterCodec(dead_letter_header)
         self._reject = engine.reject
         self._event_time = engine.field_names.index("event_time")
         self._key_id = engine.field_names.index("key_id")

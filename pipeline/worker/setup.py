@@ -1,8 +1,9 @@
 """What every engine's run function needs, built and checked once at start-up.
 
-`build_setup` checks the topics, builds the engine, opens the day-secret store and takes the
-day keys once (a store that cannot give today's key is a start-up error, exit 2), and creates the
-metrics. `clock` (seconds) is the store's clock: time.time in production, injected in tests.
+`build_setup` checks the topics, settles the wire format (with Confluent framing: registers the
+schemas and caches their ids, see `pipeline.registry.startup`), builds the engine, opens the
+day-secret store and takes the day keys once (a store that cannot give today's key is a start-up
+error, exit 2), and creates the metrics. `clock` (seconds) is the store's clock: time.time in production, injected in tests.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipeline.codec.wire import WireFormat
 from pipeline.core.engine import Engine
 from pipeline.core.keys import KeyRing
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import KafkaSettings
 from pipeline.metrics import WorkerMetrics
+from pipeline.registry.settings import RegistrySettings
+from pipeline.registry.startup import wire_format
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable
 from pipeline.settings import EngineSettings
@@ -37,6 +41,7 @@ class WorkerSetup:
     days: HeldDayKeys
     master_key_id: str  # the active master key: it wraps the day secrets
     max_record_bytes: int
+    wire: WireFormat  # the records' framing; Confluent ids registered and cached at start-up
 
     def close(self) -> None:
         """Release the day-secret store's clients."""
@@ -69,11 +74,15 @@ def build_setup(
     engine_name: str,
     stop: StopSignal,
     clock: Callable[[], float] = time.time,
+    registry: RegistrySettings | None = None,
 ) -> WorkerSetup:
-    """The checked setup, or ConfigError (missing topics, record limit, keys, day secrets)."""
+    """The checked setup, or ConfigError (missing topics, record limit, schema registry, keys,
+    day secrets). `registry` None: the single-object wire format."""
     limits = output_limits(kafka)
     max_record = record_limit(limits[kafka.anonymized_topic], engine_settings.max_record_bytes)
-    engine = engine_settings.model_copy(update={"max_record_bytes": max_record}).build_engine()
+    wire = wire_format(registry or RegistrySettings(wire_format="single-object"), kafka)
+    sized = engine_settings.model_copy(update={"max_record_bytes": max_record})
+    engine = sized.build_engine(value_header=wire.anonymized_header)
     keys = engine_settings.key_ring()
     days = open_day_keys(kafka, keys, clock=clock)
     metrics = WorkerMetrics(
@@ -86,4 +95,4 @@ def build_setup(
     metrics.watch_day_keys(days.oldest_age_s)
     metrics.day_keys(days.days())
     master = keys.active.key_id
-    return WorkerSetup(engine, kafka, worker, metrics, stop, limits, days, master, max_record)
+    return WorkerSetup(engine, kafka, worker, metrics, stop, limits, days, master, max_record, wire)

@@ -59,11 +59,18 @@ class Encode(Step):
     reasons = frozenset({Reason.BAD_ENCODING, Reason.OUT_OF_RANGE, Reason.OUTPUT_TOO_LARGE})
 
     def __init__(
-        self, policy: Policy, schema: dict[str, Any], provenance: dict[str, str], max_bytes: int
+        self,
+        policy: Policy,
+        schema: dict[str, Any],
+        provenance: dict[str, str],
+        max_bytes: int,
+        value_header: bytes | None = None,
     ) -> None:
         self.project = compile_projection(policy, schema, provenance)
         self.encode = compile_encoder(schema, provenance)
-        self.header = header(canonical_form(schema))
+        # The wire format's constant prefix: single-object (C3 01 + fingerprint) by default,
+        # or Confluent's 00 + registry id; the hot path is the same either way.
+        self.header = header(canonical_form(schema)) if value_header is None else value_header
         self.max_bytes = max_bytes
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:

@@ -21,7 +21,8 @@ MARKER = ".complete"
 log = logging.getLogger(__name__)
 
 _JAVA_HINT = (
-    f"Java {MIN_JAVA} or newer is needed to run the embedded broker: install a JDK "
+    f"Java {MIN_JAVA} or newer is needed to run the embedded broker and schema registry: "
+    "install a JDK "
     "(e.g. apt-get install openjdk-17-jre-headless)"
 )
 _MVN_HINT = (

@@ -134,3 +134,25 @@ def test_the_registry_is_needed_at_start_up_only(
     assert "retrying" in out.stderr  # a bounded retry, not a first-failure exit
     assert 3 <= took < 60
     print(f"start-up with the registry down: exit 2 after {took:.1f} s")
+
+
+def test_the_faust_engine_writes_the_same_framing(
+    workers, kafka_topics: KafkaSettings, schema_registry: EmbeddedRegistry
+) -> None:
+    url = schema_registry.url
+    raw = produce_raw(kafka_topics, traffic(1_000, garbage=0.1, seed=24), Raw())
+    w = workers.start("f", "--engine", "faust", "--batch-size", "500", **_confluent(url))
+    wait_drained(kafka_topics, len(raw), 120)
+    assert w.terminate(60) == 0
+    client = RegistryClient(url)
+    records = read_committed(kafka_topics, kafka_topics.anonymized_topic)
+    dead = read_committed(kafka_topics, kafka_topics.dead_letter_topic)
+    for messages, topic in ((records, kafka_topics.anonymized_topic),
+                            (dead, kafka_topics.dead_letter_topic)):  # fmt: skip
+        header = confluent_header(client.latest(subject(topic)).schema_id)
+        assert messages and all(m.value()[:5] == header for m in messages)
+    out = Outputs(
+        _deserialize(url, records, kafka_topics.anonymized_topic),
+        _deserialize(url, dead, kafka_topics.dead_letter_topic),
+    )
+    assert_each_once(raw, out, kafka_topics.raw_topic)

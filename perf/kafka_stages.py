@@ -79,11 +79,21 @@ def passthrough_main(mode: str, bootstrap: str, raw: str, out: str, group: str, 
     return 0
 
 
+def body_start(value: bytes | None) -> int | None:
+    """Where the Avro body starts: after `C3 01` and the 8-byte fingerprint (single-object), or
+    after `00` and the 4-byte schema id (Confluent framing); None for anything else."""
+    if value and value[:2] == b"\xc3\x01" and len(value) > 10:
+        return 10
+    if value and value[:1] == b"\x00" and len(value) > 5:
+        return 5
+    return None
+
+
 class LatencyProbe(threading.Thread):
     """Remembers when each event was produced (by the event_id pseudonym its record will carry,
     computed under the worker's day secrets, read from the day-secret store) and reads the
     anonymized topic read_committed: latency = seen - produced. The event_id is the Avro body's
-    first field."""
+    first field, in either wire format."""
 
     def __init__(self, settings: KafkaSettings, keys: str) -> None:
         super().__init__(daemon=True)
@@ -116,8 +126,9 @@ class LatencyProbe(threading.Thread):
             now = time.time()
             for m in msgs:
                 value = m.value()
-                if m.error() is None and value and value[10] == 72:  # zigzag 36: a UUID string
-                    t = self.produced.get(value[11:47])
+                start = body_start(value) if m.error() is None else None
+                if start is not None and value[start] == 72:  # zigzag 36: a UUID string
+                    t = self.produced.get(value[start + 1 : start + 37])
                     if t is not None:
                         self.latencies.append(now - t)
         consumer.close()

@@ -49,7 +49,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--engine", choices=sorted(ENGINES), default="confluent", help="stream engine"
     )
     parser.add_argument(
-        "--batch-size", type=int, metavar="N", help="most records per batch (default 10000)"
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="most records per batch (default: the profile's, 10000 for throughput)",
+    )
+    parser.add_argument(
+        "--max-wait-ms",
+        type=int,
+        metavar="MS",
+        help="longest wait for a batch to fill (default: the profile's, 100 for throughput)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("throughput", "latency"),
+        help="batching: throughput (default; batches of up to 10000, waiting up to 100 ms) or "
+        "latency (smaller batches, shorter waits: lower end-to-end latency, fewer events/s at "
+        "the limit); $ANONYMIZER_PROFILE",
     )
     parser.add_argument(
         "--metrics-port", type=int, metavar="P", help="Prometheus port (default 9464, 0 = off)"
@@ -97,6 +113,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         lambda: load_worker_settings(
             instance_id=args.instance_id,
             batch_size=args.batch_size,
+            max_wait_ms=args.max_wait_ms,
+            profile=args.profile,
             metrics_port=args.metrics_port,
             static_membership=args.static_membership,
         ),

@@ -15,6 +15,7 @@ scrubber's fixed labels (any other key is `unknown_key`, never its name), steps 
 | `anonymizer_step_duration_seconds` | histogram | `step` | engine time per step per batch (sub-ms buckets) |
 | `anonymizer_end_to_end_latency_seconds` | histogram | `clock` | commit time minus `event_time` (the event's own clock) or `record_time` (the Kafka record timestamp); 5 ms .. 10 min |
 | `anonymizer_consumer_lag` | gauge | `partition` | records behind the high watermark, per assigned input partition (refreshed at most once a second) |
+| `anonymizer_consumer_lag_seconds` | gauge | `partition` | how old the oldest waiting record is, at most: now minus the Kafka timestamp of the last record committed from the partition while records wait, 0 when none wait (absent until one is committed) |
 | `anonymizer_transactions_total` | counter | `outcome` | Kafka transactions `committed` or `aborted` |
 | `anonymizer_active_key_age_seconds` | gauge | | age of the active key from `ANONYMIZER_ACTIVE_KEY_SINCE` (NaN if unset) |
 | `anonymizer_geoip_build_timestamp_seconds` | gauge | | build time of the GeoIP database (Unix seconds) |
@@ -22,6 +23,7 @@ scrubber's fixed labels (any other key is `unknown_key`, never its name), steps 
 | `anonymizer_day_secrets_held` | gauge | | day keys held in memory (the live days of the window; 0 while unavailable) |
 | `anonymizer_day_secret_oldest_age_seconds` | gauge | | seconds since the start of the oldest day whose key is held (NaN if none); above window + 1 day a destruction is overdue |
 | `anonymizer_replay_window_seconds` | gauge | | the configured personal-data window (`ANONYMIZER_REPLAY_WINDOW_HOURS`), for alerts to compare with |
+| `anonymizer_ready` | gauge | | 1 while `/readyz` answers 200 (every readiness check passes), else 0 |
 | `anonymizer_worker_info` | info | `engine`, `policy_version`, `key_id`, `geo_db`, `version` | constant 1; what this worker runs (`key_id`: the active master key, which wraps the day secrets) |
 """
 
@@ -33,7 +35,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from prometheus_client import CollectorRegistry, Gauge, Histogram, Info, start_http_server
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Gauge,
+    Histogram,
+    Info,
+)
 from prometheus_client import Counter as PromCounter
 
 from pipeline import __version__
@@ -43,6 +53,7 @@ from pipeline.core.engine import BatchResult, Engine
 from pipeline.core.policy import Action
 from pipeline.core.reasons import Reason
 from pipeline.core.scrub_url import QUERY_NAME, QUERY_PARAM, REFERRER_INVALID, REFERRER_SCHEME
+from pipeline.probes import Health, serve
 
 PREFIX = "anonymizer"
 UNKNOWN_KEY = "unknown_key"
@@ -61,6 +72,7 @@ METRIC_NAMES = (
     "anonymizer_step_duration_seconds",
     "anonymizer_end_to_end_latency_seconds",
     "anonymizer_consumer_lag",
+    "anonymizer_consumer_lag_seconds",
     "anonymizer_transactions_total",
     "anonymizer_active_key_age_seconds",
     "anonymizer_geoip_build_timestamp_seconds",
@@ -68,8 +80,11 @@ METRIC_NAMES = (
     "anonymizer_day_secrets_held",
     "anonymizer_day_secret_oldest_age_seconds",
     "anonymizer_replay_window_seconds",
+    "anonymizer_ready",
     "anonymizer_worker_info",
 )
+# Besides these, the registry holds prometheus_client's standard process_* (CPU, memory, file
+# descriptors, start time), python_info and python_gc_* series.
 
 
 class WorkerMetrics:
@@ -85,6 +100,9 @@ class WorkerMetrics:
         active_key_since: datetime | None,
     ) -> None:
         self.registry = r = CollectorRegistry()
+        for standard in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            r.register(standard)  # the process's own series, as in the default registry
+        self.health = Health()
         self.consumed = PromCounter(
             f"{PREFIX}_events_consumed", "Raw records read from the input topic.", registry=r
         )
@@ -129,6 +147,12 @@ class WorkerMetrics:
             ["partition"],
             registry=r,
         )
+        self.lag_seconds = Gauge(
+            f"{PREFIX}_consumer_lag_seconds",
+            "Age of the oldest waiting record, at most (0 when none waits).",
+            ["partition"],
+            registry=r,
+        )
         self.transactions = PromCounter(
             f"{PREFIX}_transactions", "Kafka transactions by outcome.", ["outcome"], registry=r
         )
@@ -156,8 +180,11 @@ class WorkerMetrics:
         self.window = Gauge(
             f"{PREFIX}_replay_window_seconds", "The configured personal-data window.", registry=r
         )
+        self.ready = Gauge(f"{PREFIX}_ready", "1 while /readyz answers 200.", registry=r)
+        self.ready.set_function(lambda: float(self.health.ready()))
         self.info = Info(f"{PREFIX}_worker", "What this worker runs.", registry=r)
         self._lag_partitions: set[str] = set()
+        self._lag_seconds_partitions: set[str] = set()
 
         self.drop_fields = frozenset(
             (
@@ -195,9 +222,9 @@ class WorkerMetrics:
         )
 
     def serve(self, port: int, addr: str = "0.0.0.0") -> None:
-        """Serve /metrics on `port` (0: do not serve)."""
+        """Serve /metrics, /healthz and /readyz on `port` (0: do not serve)."""
         if port:
-            start_http_server(port, addr=addr, registry=self.registry)
+            serve(self.registry, self.health, port, addr)
 
     def committed(
         self,
@@ -241,16 +268,27 @@ class WorkerMetrics:
     def day_keys(self, held: HeldDays | None) -> None:
         """The outcome of the latest attempt to get the day keys (None: unavailable)."""
         self.day_available.set(0 if held is None else 1)
+        if held is None:
+            self.health.set("day_key", False, "today's day key cannot be had")
+        else:
+            self.health.set("day_key", True, f"{len(held.keys)} days held")
         self.days_held.set(0 if held is None else len(held.keys))
 
     def aborted(self) -> None:
         self.transactions.labels("aborted").inc()
 
-    def set_lag(self, lags: dict[int, int]) -> None:
-        """Replace the lag series by `lags` (partition -> records); gone partitions disappear."""
+    def set_lag(self, lags: dict[int, int], seconds: dict[int, float] | None = None) -> None:
+        """Replace the lag series by `lags` (partition -> records) and `seconds` (partition ->
+        age of the oldest waiting record; partitions not in it have no seconds series); gone
+        partitions disappear."""
         current = {str(p): v for p, v in lags.items()}
+        ages = {str(p): v for p, v in (seconds or {}).items() if str(p) in current}
         for gone in self._lag_partitions - current.keys():
             self.lag.remove(gone)
+        for gone in self._lag_seconds_partitions - ages.keys():
+            self.lag_seconds.remove(gone)
         for partition, value in current.items():
             self.lag.labels(partition).set(value)
-        self._lag_partitions = set(current)
+        for partition, age in ages.items():
+            self.lag_seconds.labels(partition).set(age)
+        self._lag_partitions, self._lag_seconds_partitions = set(current), set(ages)

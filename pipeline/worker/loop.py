@@ -23,6 +23,7 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
 from pipeline.core.day_keys import HeldDays
+from pipeline.probes import STATS_INTERVAL_MS
 from pipeline.worker.day_gate import DayGate
 from pipeline.worker.kafkalog import RateLimited, callbacks, describe
 from pipeline.worker.lag import LagTracker
@@ -43,7 +44,8 @@ HOLD_POLL_SECONDS = 0.5  # while paused: how long each poll waits (keeps the mem
 
 
 def consumer_config(setup: WorkerSetup) -> dict[str, Any]:
-    extra: dict[str, Any] = {**callbacks("consumer")}
+    extra: dict[str, Any] = {**callbacks("consumer"), "stats_cb": setup.metrics.health.broker_stats,
+                             "statistics.interval.ms": STATS_INTERVAL_MS}  # fmt: skip
     if setup.worker.static_membership:
         extra["group.instance.id"] = setup.worker.instance_id
     return setup.kafka.consumer_config(**extra)
@@ -84,7 +86,10 @@ class ConfluentWorker:
             producer_config(setup),
             stopping=lambda: self.stop.requested,
             watchdog=Watchdog(setup.worker.hang_seconds),
+            on_retry=lambda state: self.health.set("producing", False, state),
         )
+        self.health = setup.metrics.health
+        self.health.expect(("assigned", "brokers", "producing", "not_fenced"))
         self.gate = DayGate(setup.days, self.metrics)
         self._paused = False
         self.consumer: Consumer | None = None
@@ -100,13 +105,15 @@ class ConfluentWorker:
         kafka, worker = self.setup.kafka, self.setup.worker
         # Subscribe first: the group join goes on in the background during init_transactions.
         self.consumer = consumer = Consumer(consumer_config(self.setup))
-        lag = LagTracker(consumer, self.metrics.set_lag)
+        self.lag = lag = LagTracker(consumer, self.metrics.set_lag)
         consumer.subscribe([kafka.raw_topic], on_assign=self._assigned, on_revoke=self._revoked)
         try:
             self.tx.start()
         except BaseException:
             consumer.close()
             raise
+        self.health.set("producing", True, "transactions initialised")
+        self.health.set("not_fenced", True)
         log.info(
             "worker %s started: group %s, transactional.id %s, batches of up to %d",
             worker.instance_id,
@@ -116,6 +123,7 @@ class ConfluentWorker:
         )
         try:
             while not self.stop.requested:
+                self.health.beat()
                 days = self.gate.current()
                 if days is None:
                     self._hold()
@@ -137,9 +145,11 @@ class ConfluentWorker:
 
     def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("assigned partitions %s", sorted(tp.partition for tp in partitions))
+        self.health.set("assigned", True, f"{len(partitions)} partitions")
 
     def _revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
+        self.health.set("assigned", False, "partitions revoked: rebalancing")
 
     def _consume(self, wait: float | None = None) -> list[Message]:
         assert self.consumer is not None
@@ -193,6 +203,9 @@ class ConfluentWorker:
         outcome = self.tx.run(messages, offsets, self.consumer.consumer_group_metadata())
         if isinstance(outcome, Committed):
             self._aborts_in_row = 0
+            self.health.set("producing", True, "last transaction committed")
+            self.health.set("not_fenced", True)
+            self.lag.committed(batch)
             self.metrics.committed(
                 result,
                 size=len(batch),
@@ -210,6 +223,9 @@ class ConfluentWorker:
         self, outcome: Aborted, batch: list[Message], spans: dict[tuple[str, int], tuple[int, int]]
     ) -> None:
         self.metrics.aborted()
+        self.health.set("producing", False, f"last transaction aborted: {outcome.cause}")
+        if outcome.fenced:
+            self.health.set("not_fenced", False, "another producer took the transactional id")
         self._totals["aborted"] += 1
         self._aborts_in_row += 1
         log.warning("transaction aborted (%s): redoing %d records", outcome.cause, len(batch))

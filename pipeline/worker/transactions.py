@@ -29,6 +29,11 @@ from pipeline.worker.messages import Outgoing
 from pipeline.worker.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
+# Another producer took this transactional id (two instances share an id, or a zombie's epoch).
+FENCED = frozenset(
+    {KafkaError._FENCED, KafkaError.PRODUCER_FENCED, KafkaError.INVALID_PRODUCER_EPOCH}
+)
+SLOW_DELIVERY_SECONDS = 5.0  # records still undelivered after this: report it (`on_retry`)
 
 
 class FatalKafkaError(Exception):
@@ -46,6 +51,7 @@ class Aborted:
 
     cause: str
     too_large: set[int] = field(default_factory=set)
+    fenced: bool = False  # another producer took the transactional id
 
 
 Outcome = Committed | Aborted
@@ -63,6 +69,7 @@ class Transactions:
         retry_seconds: float = 120.0,
         max_rebuilds: int = 5,
         watchdog: Watchdog | None = None,
+        on_retry: Callable[[str], None] = lambda what: None,
     ) -> None:
         self.config = {**config, "delivery.report.only.error": True, "on_delivery": self._failed}
         self.stopping = stopping
@@ -70,6 +77,7 @@ class Transactions:
         self.retry_seconds = retry_seconds
         self.max_rebuilds = max_rebuilds
         self.watchdog = watchdog
+        self.on_retry = on_retry  # told (a short state, no payload) while a call is retried
         self.rebuilds = 0
         self._failures: list[tuple[KafkaError, bytes | None]] = []
         self.producer: Producer | None = None
@@ -105,7 +113,8 @@ class Transactions:
             err = exc.args[0]
             if err.fatal():
                 self._rebuild(err)
-                return Aborted(f"fatal {describe(err)}: producer rebuilt")
+                fenced = err.code() in FENCED
+                return Aborted(f"fatal {describe(err)}: producer rebuilt", fenced=fenced)
             outcome = Aborted(describe(err))
         if isinstance(outcome, Aborted):
             self._abort()
@@ -132,9 +141,12 @@ class Transactions:
                     break
         self._retrying("send_offsets_to_transaction", p.send_offsets_to_transaction,
                        offsets, group, self.call_timeout)  # fmt: skip
-        deadline = time.monotonic() + self.retry_seconds
-        while p.flush(1.0) and time.monotonic() < deadline:
-            pass
+        started = time.monotonic()
+        deadline, slow = started + self.retry_seconds, started + SLOW_DELIVERY_SECONDS
+        while (waiting := p.flush(1.0)) and time.monotonic() < deadline:
+            if slow and time.monotonic() > slow:
+                slow = 0.0
+                self.on_retry(f"delivery: {waiting} records waiting for the brokers")
         if self._failures or too_large:
             by_value = {m.value: m.source for m in messages}
             codes = {err.code() for err, _ in self._failures}
@@ -166,6 +178,7 @@ class Transactions:
                 if time.monotonic() > deadline:
                     raise
                 log.warning("%s: %s, retrying", what, describe(err))
+                self.on_retry(f"{what}: {describe(err)}, retrying")
                 time.sleep(0.2)
 
     def _abort(self) -> None:

@@ -32,7 +32,12 @@ def test_a_worker_exports_exactly_the_listed_metrics() -> None:
     text = generate_latest(metrics.registry).decode()
     types = re.findall(r"^# TYPE (\S+) ", text, flags=re.MULTILINE)
     exported = [t for t in types if not t.endswith("_created")]  # prometheus_client's own
-    assert sorted(exported) == sorted(METRIC_NAMES)
+    assert sorted(t for t in exported if t.startswith("anonymizer_")) == sorted(METRIC_NAMES)
+    standard = {t for t in exported if not t.startswith("anonymizer_")}
+    assert {"process_cpu_seconds_total", "process_resident_memory_bytes", "python_info"} <= standard
+    assert all(t.startswith(("process_", "python_")) for t in standard), standard
+    assert "anonymizer_ready 0.0" in text  # no engine has reported yet
+    assert 'version="' in text
     assert 'key_id="2027q1"' in text  # the master key, not a day key
     assert "anonymizer_replay_window_seconds 259200.0" in text
     assert "anonymizer_day_secret_oldest_age_seconds NaN" in text  # nothing held yet

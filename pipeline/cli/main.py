@@ -7,6 +7,8 @@ import importlib
 import os
 import sys
 
+from rich.console import Console
+
 from pipeline import __version__
 from pipeline.errors import ConfigError, UsageError
 from pipeline.kafka.errors import UNREACHABLE_EXIT, KafkaUnreachableError
@@ -28,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "config": "pipeline.cli.config",
     "demo": "pipeline.cli.demo",
     "worker": "pipeline.cli.worker",
+    "lag": "pipeline.cli.lag",
     "audit": "pipeline.cli.audit",
     "heatmap": "pipeline.cli.heatmap",
     "abtest": "pipeline.cli.abtest",
@@ -49,10 +52,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _broken_pipe(console: Console) -> None:
+    raise BrokenPipeError  # main() ends the command quietly with 141
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit code. A reader that went away (`anonymizer ... | head`) ends
-    any command quietly with 141, whenever stdout breaks: while the command writes, at the
-    final flush, or in `--help`."""
+    any command quietly with 141, whenever stdout breaks: while the command writes (also through
+    rich, whose default would exit 1, the code `audit` uses for a crossed limit), or at the
+    final flush."""
+    Console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]  # rich's override hook
     try:
         try:
             return _main(sys.argv[1:] if argv is None else argv)

@@ -6,7 +6,8 @@ Exit codes: 0 stopped by SIGTERM/SIGINT after committing; 2 configuration error 
 day-secret store that cannot give today's key at start-up, and with the Confluent wire format a
 schema registry that does not answer within its start-up timeout or refuses the schemas); 3
 fatal Kafka error (the orchestrator restarts the worker, which resumes from the committed
-offsets).
+offsets); 4 no Kafka cluster answered at start-up (the configuration may be right: restart
+with back-off, check the brokers and the network).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import logging
 import signal
 from collections.abc import Callable
 
+from pipeline import logs
 from pipeline.cli.common import add_engine_options, read_keys_file
 from pipeline.core.day_keys import day_label
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
+from pipeline.kafka.errors import UNREACHABLE_EXIT, KafkaUnreachableError
 from pipeline.registry.settings import RegistrySettings, load_registry_settings
 from pipeline.runtime import tune_gc
 from pipeline.secrets.store import DaySecretUnavailable
@@ -93,6 +96,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
     )
+    parser.add_argument(
+        "--log-format",
+        choices=logs.FORMATS,
+        help=f"text lines, or one JSON object per line (default ${logs.FORMAT_ENV}, else text)",
+    )
     add_engine_options(parser)
     parser.set_defaults(func=run)
 
@@ -143,9 +151,19 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def run(args: argparse.Namespace) -> int:
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID`: stacks to stderr, for diagnosis
-    logging.basicConfig(
-        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    fmt = args.log_format or logs.default_format()
+    logs.configure(args.log_level, fmt)
+    try:
+        return _run(args)
+    except (ConfigError, KafkaUnreachableError) as exc:
+        if fmt == "json":  # the plain line follows on stderr too; shippers read this one
+            code = UNREACHABLE_EXIT if isinstance(exc, KafkaUnreachableError) else 2
+            kind = "Kafka unreachable" if code == UNREACHABLE_EXIT else "configuration error"
+            log.error("start-up failed, exit %d, %s: %s", code, kind, exc)
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
     worker, kafka, engine_settings, registry = _settings(args)
     setup = build_setup(
         worker, kafka, engine_settings, engine_name=args.engine, stop=StopSignal(),

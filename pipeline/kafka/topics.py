@@ -125,6 +125,14 @@ def plan(admin: AdminClient, declared: Iterable[TopicSpec], timeout: float = 15.
                 warnings.append(f"{spec.name}: unknown topic config {key!r} (ignored)")
             elif entry.value != value:
                 changes[key] = (entry.value, value)
+        isr = changes.get("min.insync.replicas")
+        if isr and int(isr[1]) > min(rfs):  # would refuse every acks=all write: never apply
+            del changes["min.insync.replicas"]
+            warnings.append(
+                f"{spec.name}: min.insync.replicas {isr[1]} declared, but partitions have "
+                f"{min(rfs)} replica(s): every acks=all write would be refused, left at {isr[0]} "
+                "(reassign replicas first)"
+            )
         if changes:
             actions.append(Action("alter_config", spec.name, changes=changes))
         for key, entry in sorted(current.items()):

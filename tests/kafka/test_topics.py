@@ -153,6 +153,25 @@ def test_single_node_override_creates_topics_writable_with_acks_all(
 
 
 @pytest.mark.kafka
+def test_min_isr_is_never_raised_above_the_replicas_a_topic_has(
+    admin: AdminClient, kafka_topics: KafkaSettings
+) -> None:
+    """Topics made with one replica (e.g. by an older topics file), then the production file:
+    raising min.insync.replicas to 2 would refuse every write, so plan warns and leaves it."""
+    production = kafka_topics.model_copy(update={"topic_replication_factor": None})
+    result = plan(admin, load_topics(settings=production))
+    assert all("min.insync.replicas" not in a.changes for a in result.actions)
+    assert any(
+        w.startswith(f"{kafka_topics.raw_topic}: min.insync.replicas 2 declared, but partitions "
+                     "have 1 replica(s)") and "left at 1" in w
+        for w in result.warnings
+    )  # fmt: skip
+    assert any("replication factor is 1, 3 declared" in w for w in result.warnings)
+    apply(admin, result)
+    assert _config(admin, kafka_topics.raw_topic, "min.insync.replicas") == "1"
+
+
+@pytest.mark.kafka
 def test_more_partitions_are_added(admin: AdminClient, kafka_topics: KafkaSettings) -> None:
     declared = _with(load_topics(settings=kafka_topics), "raw", partitions=8)
     result = plan(admin, declared)

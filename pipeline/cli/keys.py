@@ -110,8 +110,8 @@ def _utc(ms: int) -> str:
 
 
 def status_keys(args: argparse.Namespace) -> int:
+    from pipeline.offline.day_secrets import open_store
     from pipeline.secrets.days import expired
-    from pipeline.secrets.store import DaySecretStore
 
     ring = KeyRing.parse(read_keys_file(args) or os.environ.get("ANONYMIZER_KEYS"))
     settings = kafka_settings(args)
@@ -119,11 +119,8 @@ def status_keys(args: argparse.Namespace) -> int:
     for position, key in enumerate(ring.keys):
         role = "active" if position == 0 else "previous"
         print(f"  {key.key_id}\t{role}\tfingerprint {fingerprint(key.secret)}")
-    store = DaySecretStore(settings, ring)
-    try:
+    with open_store(settings, ring) as store:  # a store that cannot answer: exit 2, or 4
         rows, now = store.status(), store.now_ms()
-    finally:
-        store.close()
     window = settings.replay_window_hours
     print(f"day secrets in {settings.day_secrets_topic} (window {window} h):")
     overdue = 0

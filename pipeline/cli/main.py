@@ -7,11 +7,12 @@ import importlib
 import os
 import sys
 
+from confluent_kafka import KafkaException
 from rich.console import Console
 
 from pipeline import __version__
 from pipeline.errors import ConfigError, UsageError
-from pipeline.kafka.errors import UNREACHABLE_EXIT, KafkaUnreachableError
+from pipeline.kafka.errors import UNREACHABLE_EXIT, KafkaUnreachableError, no_cluster
 
 # Command -> module; each module's `register(subparsers)` adds its command and sets `func`.
 COMMANDS: dict[str, str] = {
@@ -84,6 +85,11 @@ def _main(argv: list[str]) -> int:
         return 2
     except KafkaUnreachableError as exc:
         print(f"anonymizer {args.command}: Kafka unreachable: {exc}", file=sys.stderr)
+        return UNREACHABLE_EXIT
+    except KafkaException as exc:  # from any command that reads Kafka without its own check
+        if not no_cluster(exc):
+            raise
+        print(f"anonymizer {args.command}: Kafka unreachable: {exc.args[0].str()}", file=sys.stderr)
         return UNREACHABLE_EXIT
     except UsageError as exc:
         print(f"anonymizer {args.command}: {exc}", file=sys.stderr)

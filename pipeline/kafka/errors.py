@@ -3,9 +3,19 @@ cluster (exit 4: the configuration may be right and the cluster away)."""
 
 from __future__ import annotations
 
+from confluent_kafka import KafkaError
+
 from pipeline.errors import AnonymizerError, ConfigError
 
 UNREACHABLE_EXIT = 4
+# librdkafka's codes for "no broker answered" (as opposed to a broker that answered no).
+NO_CLUSTER = frozenset({KafkaError._TRANSPORT, KafkaError._ALL_BROKERS_DOWN})
+
+
+def no_cluster(exc: BaseException) -> bool:
+    """True when `exc` is a KafkaException saying that no broker answered."""
+    error = exc.args[0] if exc.args else None
+    return isinstance(error, KafkaError) and error.code() in NO_CLUSTER
 
 
 class ToolMissingError(ConfigError):

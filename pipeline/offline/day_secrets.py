@@ -15,6 +15,7 @@ from pipeline.core.day_keys import DayKeys
 from pipeline.core.keys import KeyRing
 from pipeline.errors import UsageError
 from pipeline.kafka.config import KafkaSettings
+from pipeline.kafka.errors import KafkaUnreachableError
 from pipeline.secrets.ephemeral import EphemeralDays
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable
@@ -38,6 +39,11 @@ def open_store(
     except DaySecretUnavailable as exc:
         topic = settings.day_secrets_topic
         where = "" if topic in str(exc) else f" {topic}"
+        if exc.unreachable:
+            raise KafkaUnreachableError(
+                f"no Kafka cluster answered at {settings.bootstrap_servers} (day-secret store"
+                f"{where}: {exc})"
+            ) from None
         raise UsageError(f"day-secret store{where}: {exc}") from None
     finally:
         store.close()

@@ -22,6 +22,7 @@ from pipeline.core.keys import Key, KeyRing
 from pipeline.errors import AnonymizerError
 from pipeline.kafka.clientlog import ClientLog
 from pipeline.kafka.config import KafkaSettings
+from pipeline.kafka.errors import no_cluster
 from pipeline.secrets.days import day_label, day_of, destroy_at, expired, live_days
 from pipeline.secrets.wrap import new_secret, unwrap, wrap, wrapped_key_id
 
@@ -38,7 +39,12 @@ _NOT_READY = frozenset({KafkaError._UNKNOWN_PARTITION, KafkaError.NOT_LEADER_FOR
 
 
 class DaySecretUnavailable(AnonymizerError):
-    """The store cannot give a day's secret: the worker must stop producing, never fall back."""
+    """The store cannot give a day's secret: the worker must stop producing, never fall back.
+    `unreachable`: because no broker answered (the tools then exit 4, not 2)."""
+
+    def __init__(self, message: str, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +148,9 @@ class DaySecretStore:
             except KafkaException as exc:
                 error = exc.args[0]
                 if not error.retriable() and error.code() not in _NOT_READY:
-                    raise DaySecretUnavailable(f"{self.topic}: {error.name()}") from None
+                    raise DaySecretUnavailable(
+                        f"{self.topic}: {error.name()}", unreachable=no_cluster(exc)
+                    ) from None
                 if time.monotonic() > deadline:
                     raise DaySecretUnavailable(
                         f"{self.topic} cannot be read ({error.name()}): does it exist? "

@@ -17,6 +17,7 @@ from pipeline.core.engine import Engine
 from pipeline.core.keys import KeyRing
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import KafkaSettings
+from pipeline.kafka.errors import KafkaUnreachableError
 from pipeline.metrics import WorkerMetrics
 from pipeline.registry.settings import RegistrySettings
 from pipeline.registry.startup import wire_format
@@ -59,6 +60,8 @@ def open_day_keys(
         days.days()
     except DaySecretUnavailable as exc:
         store.close()
+        if exc.unreachable:
+            raise KafkaUnreachableError(f"day secrets ({kafka.day_secrets_topic}): {exc}") from None
         raise ConfigError(
             f"day secrets ({kafka.day_secrets_topic}): {exc}. The worker cannot pseudonymize "
             "without today's day key and never falls back to another secret"

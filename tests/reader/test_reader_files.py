@@ -16,6 +16,7 @@ from pipeline.cli.output_source import add_source_options, open_source, read_wit
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER, load_schema
 from pipeline.errors import UsageError
 from pipeline.kafka.config import load_kafka_settings
+from pipeline.kafka.errors import KafkaUnreachableError
 from pipeline.output_reader import AVRO, JSON, FileSource, ReadProgress, TopicSource, detect_format
 
 
@@ -129,9 +130,9 @@ def test_the_progress_bar_draws_on_a_terminal_and_passes_every_record(output: tu
     assert got == expected and quiet.getvalue() == ""
 
 
-def test_an_unreachable_cluster_is_a_usage_error_not_a_traceback() -> None:
+def test_an_unreachable_cluster_is_its_own_error_not_a_traceback() -> None:
     settings = load_kafka_settings(bootstrap_servers="127.0.0.1:1")
-    with pytest.raises(
-        UsageError, match=r"cannot read web\.events\.anonymized from 127\.0\.0\.1:1"
+    with pytest.raises(  # exit 4 in the CLI, not 2: the configuration may be right
+        KafkaUnreachableError, match=r"cannot read web\.events\.anonymized from 127\.0\.0\.1:1"
     ):
         list(TopicSource(settings, purpose="reader-test", timeout=1.0).records())

@@ -72,5 +72,8 @@ def test_probes_answer_through_a_broker_outage(workers, kafka_topics, kafka_brok
     wait_until(lambda: committed_total(kafka_topics) >= len(raw), 120, "the events after the "
                "outage", 0.5, check=w._check_alive)  # fmt: skip
     assert_each_once(raw, read_outputs(kafka_topics), kafka_topics.raw_topic)
-    assert probe(port, "/readyz")[0] == 200
+    # Readiness follows the broker statistics (every 5 s) and the last commit: on a loaded machine
+    # an abort after the outage can hold it at 503 for a moment; it must come back by itself.
+    wait_until(lambda: probe(port, "/readyz")[0] == 200, 60, "ready after the outage's events", 0.2,
+               check=w._check_alive)  # fmt: skip
     assert w.terminate() == 0

@@ -26,6 +26,7 @@ from pipeline.kafka.errors import BrokerStartError
 from pipeline.kafka.jars import KAFKA_VERSION, ensure_jars, java_executable
 
 HOST = "127.0.0.1"
+_PROBE_LOG = {"log_level": 2, "logger": CLIENT_LOG}  # the readiness probe's client: errors only
 _LOG4J2 = """\
 status = warn
 shutdownHook = disable
@@ -240,9 +241,7 @@ class EmbeddedBroker:
                 except OSError:
                     time.sleep(0.1)
                     continue
-                admin = AdminClient(
-                    {"bootstrap.servers": self.bootstrap, "log_level": 2, "logger": CLIENT_LOG}
-                )
+                admin = AdminClient({"bootstrap.servers": self.bootstrap, **_PROBE_LOG})
             try:
                 if admin.list_topics(timeout=1).brokers:
                     return

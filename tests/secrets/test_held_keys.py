@@ -3,31 +3,16 @@ window, never replaced by another secret; and the in-memory keys of offline runs
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 from confluent_kafka.admin import AdminClient, NewTopic
+from secrets_clock import HOUR, NOON, OTHER, RING, Clock
 
 from pipeline.core.day_keys import day_of_key_id
-from pipeline.core.keys import KeyRing
 from pipeline.kafka.config import KafkaSettings
 from pipeline.secrets.days import DAY_MS, day_of
 from pipeline.secrets.ephemeral import LAST_DAY, EphemeralDays
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable
-
-HOUR = 3_600_000
-RING = KeyRing.parse("m1:" + base64.b64encode(bytes(range(32))).decode())
-OTHER = KeyRing.parse("m9:" + base64.b64encode(bytes(range(100, 132))).decode())
-NOON = 20_425 * DAY_MS + 12 * HOUR  # 2025-12-03T12:00Z
-
-
-class Clock:
-    def __init__(self, ms: int) -> None:
-        self.ms = ms
-
-    def __call__(self) -> float:
-        return self.ms / 1000
 
 
 @pytest.fixture

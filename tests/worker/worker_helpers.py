@@ -63,19 +63,25 @@ def produce_raw(
     raw: Raw,
     days: DayKeys | None = None,
 ) -> Raw:
-    """Produce `payloads` to the raw topic (acks=all, idempotent) and record where each went,
-    with the event_id its record gets under `days` (default: the store's keys now)."""
+    """Produce `payloads` to the raw topic (acks=all, idempotent), round-robin over its
+    partitions, and record where each went, with the event_id its record gets under `days`
+    (default: the store's keys now). Round-robin, not the sticky default for keyless records,
+    which can put a whole small burst into one partition and leave a second worker idle."""
     keys = days if days is not None else held_days(settings)
     producer = Producer(settings.producer_config(**{"linger.ms": 20, "message.timeout.ms": 120000}))
+    topic = producer.list_topics(settings.raw_topic, timeout=30).topics[settings.raw_topic]
+    partitions = len(topic.partitions)
+    assert partitions > 0, f"{settings.raw_topic}: no partitions ({topic.error})"
 
     def delivered(err: KafkaError | None, msg: Any) -> None:
         assert err is None, err
         raw.ids[(msg.partition(), msg.offset())] = event_id(msg.value(), keys)
 
-    for payload in payloads:
+    for i, payload in enumerate(payloads):
         while True:
             try:
-                producer.produce(settings.raw_topic, payload, on_delivery=delivered)
+                producer.produce(settings.raw_topic, payload, partition=i % partitions,
+                                 on_delivery=delivered)  # fmt: skip
                 break
             except BufferError:
                 producer.poll(0.1)

@@ -21,6 +21,7 @@ from pipeline.core.day_keys import day_label
 from pipeline.core.keys import KeyRing
 from pipeline.demo.children import ChildError, WorkerProcess, tail
 from pipeline.demo.metrics import CONSUMED, LAG, PRODUCED, REJECTED, Scrape, Window, scrape
+from pipeline.demo.readers import reader_lines
 from pipeline.demo.ready import wait_for_leaders
 from pipeline.demo.registry import registry_env, start_registry, subject_lines
 from pipeline.demo.sample import RecentEvents, Sampler
@@ -150,6 +151,8 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
         return 1
     for line in subject_lines(registry.url) if registry else []:
         say(line, highlight=False, soft_wrap=True)
+    for line in reader_lines(broker.bootstrap, registry.url if registry else None):
+        say(line, highlight=False, soft_wrap=True, markup=False)
 
     recent = RecentEvents.for_days(held.days)
     gen = GeneratorThread(settings, recent, rate=opts.rate, garbage=opts.garbage, seed=opts.seed)

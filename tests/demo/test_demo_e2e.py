@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import orjson
 import psutil
@@ -24,8 +28,11 @@ def _number(pattern: str, text: str) -> float:
     return float(match.group(1).replace(",", ""))
 
 
-def _run_demo(args: list[str], **env: str) -> tuple[int, str, dict[int, float]]:
-    """Run the demo; its exit code, output, and every descendant process seen (pid: created)."""
+def _run_demo(
+    args: list[str], during: Callable[[str], bool] | None = None, **env: str
+) -> tuple[int, str, dict[int, float]]:
+    """Run the demo; its exit code, output, and every descendant process seen (pid: created).
+    `during(output so far)` is called every half second while it runs, until it returns True."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ANONYMIZER_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli.main", "demo", *args],
@@ -33,6 +40,15 @@ def _run_demo(args: list[str], **env: str) -> tuple[int, str, dict[int, float]]:
         stderr=subprocess.STDOUT,
         env={**clean, **env},
     )
+    lines: list[bytes] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in iter(proc.stdout.readline, b""):
+            lines.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     me = psutil.Process(proc.pid)
     children: dict[int, float] = {}  # pid -> create time, to tell a reused pid apart
     deadline = time.monotonic() + 240
@@ -42,11 +58,14 @@ def _run_demo(args: list[str], **env: str) -> tuple[int, str, dict[int, float]]:
                 children.setdefault(child.pid, child.create_time())
         except psutil.NoSuchProcess:
             pass
+        if during is not None and during(b"".join(lines).decode(errors="replace")):
+            during = None
         time.sleep(0.5)
     if proc.poll() is None:
         proc.kill()
-    out = proc.communicate(timeout=30)[0].decode(errors="replace")
-    return proc.returncode, out, children
+    proc.wait(30)
+    reader.join(30)
+    return proc.returncode, b"".join(lines).decode(errors="replace"), children
 
 
 def _left_behind(children: dict[int, float]) -> list[str]:
@@ -62,8 +81,30 @@ def _left_behind(children: dict[int, float]) -> list[str]:
     return left
 
 
-def test_demo_runs_end_to_end_and_cleans_up() -> None:
-    code, out, children = _run_demo(["--duration", "20", "--rate", "2000"])
+class Readers:
+    """Runs the commands the demo prints for reading its output, once records are out."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.results: dict[str, subprocess.CompletedProcess[str]] = {}
+
+    def __call__(self, out: str) -> bool:
+        export = re.search(r"^  export (ANONYMIZER_BOOTSTRAP_SERVERS=(\S+))$", out, re.M)
+        if not export or not re.search(r"^demo +\d+ s: in .*out [\d,]+/s \([1-9]", out, re.M):
+            return False
+        env = {**os.environ, "ANONYMIZER_BOOTSTRAP_SERVERS": export.group(2)}
+        for command in re.findall(r"^  (anonymizer (?:audit|heatmap|abtest) .*)$", out, re.M):
+            args = [*shlex.split(command)[1:], "--quiet"]
+            self.results[args[0]] = subprocess.run(
+                [sys.executable, "-m", "pipeline.cli.main", *args], env=env, cwd=self.workdir,
+                capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+        return True
+
+
+def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
+    readers = Readers(tmp_path)
+    code, out, children = _run_demo(["--duration", "20", "--rate", "2000"], during=readers)
     assert code == 0, out
     # the broker (java) and the worker were children while it ran
     assert len(children) >= 2, out
@@ -95,6 +136,15 @@ def test_demo_runs_end_to_end_and_cleans_up() -> None:
     # made under the day secret of the event's day, from the store on the embedded broker
     assert day_of_key_id(anon["key_id"]) == raw["event_time"] // 86_400_000
     assert re.search(r"^day secrets: web\.events\.day-secrets on the embedded broker", out, re.M)
+
+    # The consumers, as printed for another terminal, read the demo's topic while it runs.
+    assert set(readers.results) == {"audit", "heatmap", "abtest"}, out
+    audit, heatmap, abtest = (readers.results[c] for c in ("audit", "heatmap", "abtest"))
+    assert audit.returncode in (0, 1) and "Audit of topic web.events.anonymized:" in audit.stdout
+    assert heatmap.returncode == 0, heatmap.stderr
+    assert "taps and clicks" in heatmap.stdout and (tmp_path / "heatmap.png").stat().st_size > 0
+    assert abtest.returncode == 0, abtest.stderr
+    assert "| control |" in abtest.stdout and "exp-hero-banner-2025q4" in abtest.stdout
 
 
 def test_a_failing_worker_stops_the_demo_with_its_log() -> None:

@@ -13,6 +13,16 @@ class ConfigError(AnonymizerError):
     """Configuration that cannot work: raised at start-up, never on the hot path."""
 
 
+class UnreachableError(AnonymizerError):
+    """A service the command needs did not answer (Kafka, the schema registry): not a
+    configuration error, the configuration may be right and the service away. Exit 4."""
+
+    service = "a service"
+
+
+UNREACHABLE_EXIT = 4
+
+
 class UsageError(AnonymizerError):
     """A request that cannot be served as asked (e.g. a replay of events no longer held)."""
 

@@ -11,8 +11,8 @@ from confluent_kafka import KafkaException
 from rich.console import Console
 
 from pipeline import __version__
-from pipeline.errors import ConfigError, UsageError
-from pipeline.kafka.errors import UNREACHABLE_EXIT, KafkaUnreachableError, no_cluster
+from pipeline.errors import UNREACHABLE_EXIT, ConfigError, UnreachableError, UsageError
+from pipeline.kafka.errors import no_cluster
 
 # Command -> module; each module's `register(subparsers)` adds its command and sets `func`.
 COMMANDS: dict[str, str] = {
@@ -83,8 +83,8 @@ def _main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"anonymizer {args.command}: configuration error: {exc}", file=sys.stderr)
         return 2
-    except KafkaUnreachableError as exc:
-        print(f"anonymizer {args.command}: Kafka unreachable: {exc}", file=sys.stderr)
+    except UnreachableError as exc:  # Kafka or the schema registry
+        print(f"anonymizer {args.command}: {exc.service} unreachable: {exc}", file=sys.stderr)
         return UNREACHABLE_EXIT
     except KafkaException as exc:  # from any command that reads Kafka without its own check
         if not no_cluster(exc):

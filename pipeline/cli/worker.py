@@ -21,9 +21,8 @@ from collections.abc import Callable
 from pipeline import logs
 from pipeline.cli.common import add_engine_options, read_keys_file
 from pipeline.core.day_keys import day_label
-from pipeline.errors import ConfigError
+from pipeline.errors import UNREACHABLE_EXIT, ConfigError, UnreachableError
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
-from pipeline.kafka.errors import UNREACHABLE_EXIT, KafkaUnreachableError
 from pipeline.registry.settings import RegistrySettings, load_registry_settings
 from pipeline.runtime import tune_gc
 from pipeline.secrets.store import DaySecretUnavailable
@@ -155,10 +154,11 @@ def run(args: argparse.Namespace) -> int:
     logs.configure(args.log_level, fmt)
     try:
         return _run(args)
-    except (ConfigError, KafkaUnreachableError) as exc:
+    except (ConfigError, UnreachableError) as exc:
         if fmt == "json":  # the plain line follows on stderr too; shippers read this one
-            code = UNREACHABLE_EXIT if isinstance(exc, KafkaUnreachableError) else 2
-            kind = "Kafka unreachable" if code == UNREACHABLE_EXIT else "configuration error"
+            unreachable = isinstance(exc, UnreachableError)
+            code = UNREACHABLE_EXIT if unreachable else 2
+            kind = f"{exc.service} unreachable" if unreachable else "configuration error"
             log.error("start-up failed, exit %d, %s: %s", code, kind, exc)
         raise
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from confluent_kafka import KafkaError
 
-from pipeline.errors import AnonymizerError, ConfigError
+from pipeline.errors import UNREACHABLE_EXIT, ConfigError, UnreachableError
 
-UNREACHABLE_EXIT = 4
+__all__ = ["UNREACHABLE_EXIT", "KafkaUnreachableError", "no_cluster"]
 # librdkafka's codes for "no broker answered" (as opposed to a broker that answered no).
 NO_CLUSTER = frozenset({KafkaError._TRANSPORT, KafkaError._ALL_BROKERS_DOWN})
 
@@ -26,9 +26,11 @@ class BrokerStartError(ConfigError):
     """The embedded broker did not start; the message ends with the tail of its log."""
 
 
-class KafkaUnreachableError(AnonymizerError):
+class KafkaUnreachableError(UnreachableError):
     """No Kafka cluster answered at the configured bootstrap servers: not a configuration error
     (the cluster may be down, or the network away); commands exit 4 (`UNREACHABLE_EXIT`)."""
+
+    service = "Kafka"
 
 
 class TopicsError(ConfigError):

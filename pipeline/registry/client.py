@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import AnonymizerError, UnreachableError
+
 CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 LEVELS = ("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
           "FULL", "FULL_TRANSITIVE")  # fmt: skip
 
 
-class RegistryError(Exception):
+class RegistryError(AnonymizerError):
     """The registry answered with an error (`status` is the HTTP status, 0 when none)."""
 
     def __init__(self, message: str, status: int = 0, error_code: int | None = None) -> None:
@@ -32,8 +34,11 @@ class RegistryError(Exception):
         self.error_code = error_code
 
 
-class RegistryUnreachable(RegistryError):
-    """No answer (connection refused, timeout) or a server error (5xx): worth retrying."""
+class RegistryUnreachable(RegistryError, UnreachableError):
+    """No answer (connection refused, timeout) or a server error (5xx): worth retrying; a
+    command that gives up on it exits 4, as for an unreachable Kafka cluster."""
+
+    service = "schema registry"
 
 
 class IncompatibleSchema(RegistryError):

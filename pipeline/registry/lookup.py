@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.codec.wire import SchemaById
 from pipeline.errors import UsageError
-from pipeline.registry.client import RegistryClient, RegistryError
+from pipeline.registry.client import RegistryClient, RegistryError, RegistryUnreachable
 from pipeline.registry.settings import RegistrySettings, load_registry_settings
 
 
@@ -34,6 +34,8 @@ def schema_lookup(settings: RegistrySettings | None = None) -> SchemaById:
             client = client_for(settings or load_registry_settings())
         try:
             return client.schema(schema_id)
+        except RegistryUnreachable:
+            raise  # exit 4, as for Kafka: the configuration may be right, the registry away
         except RegistryError as exc:
             raise UsageError(f"schema id {schema_id} from the registry: {exc}") from None
 

@@ -80,8 +80,8 @@ def _retrying(
         except RegistryUnreachable as exc:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise ConfigError(
-                    f"schema registry {url} did not answer at start-up ({exc}); the worker "
+                raise RegistryUnreachable(
+                    f"{url} did not answer at start-up ({exc}); the worker "
                     "writes the Confluent wire format (ANONYMIZER_WIRE_FORMAT=confluent) and "
                     "does not start without its schema ids: start the registry, or set "
                     "ANONYMIZER_WIRE_FORMAT=single-object"

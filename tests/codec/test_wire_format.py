@@ -12,7 +12,7 @@ from pipeline.codec.wire import MessageDecoder, WireFormat, confluent_header
 from pipeline.core import Engine
 from pipeline.core.reasons import Reason
 from pipeline.deadletter import DeadLetterCodec, dead_letter
-from pipeline.errors import UsageError
+from pipeline.errors import UnreachableError, UsageError
 from pipeline.kafka.broker import free_port
 from pipeline.registry.client import RegistryClient
 from pipeline.registry.embedded import EmbeddedRegistry
@@ -91,12 +91,13 @@ def test_confluent_ids_are_read_from_the_registry_and_checked(
         decoder.decode(confluent_header(99999) + values[0][5:])
 
 
-def test_an_unreachable_registry_is_a_usage_error_naming_it() -> None:
+def test_an_unreachable_registry_is_unreachable_and_an_unset_one_a_usage_error() -> None:
     url = f"http://127.0.0.1:{free_port()}/apis/ccompat/v7"
     decoder = MessageDecoder(ANONYMIZED, schema_lookup(RegistrySettings(schema_registry_url=url)))
     _, values, _ = _batch()
-    with pytest.raises(UsageError, match="schema id 3 from the registry: no answer from http"):
+    with pytest.raises(UnreachableError, match=f"no answer from {url}") as caught:
         decoder.decode(confluent_header(3) + values[0][10:])
+    assert caught.value.service == "schema registry"
     unset = MessageDecoder(ANONYMIZED, schema_lookup(RegistrySettings()))
     with pytest.raises(UsageError, match="set ANONYMIZER_SCHEMA_REGISTRY_URL"):
         unset.decode(confluent_header(3) + values[0][10:])

@@ -128,12 +128,23 @@ def test_the_registry_is_needed_at_start_up_only(
         env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     took = time.monotonic() - started
-    assert out.returncode == 2, out.stderr[-2000:]
+    # exit 4 as for an unreachable Kafka cluster: the configuration may be right
+    assert out.returncode == 4, out.stderr[-2000:]
+    assert "schema registry unreachable: " in out.stderr
     assert "did not answer at start-up" in out.stderr
     assert "does not start without its schema ids" in out.stderr
     assert "retrying" in out.stderr  # a bounded retry, not a first-failure exit
     assert 3 <= took < 60
-    print(f"start-up with the registry down: exit 2 after {took:.1f} s")
+    print(f"start-up with the registry down: exit 4 after {took:.1f} s")
+
+    # A reader meeting a Confluent-framed record with the registry away: exit 4 too.
+    out = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", "inspect", "--limit", "100000"],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 4, out.stderr[-2000:]
+    assert "anonymizer inspect: schema registry unreachable: no answer from " in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 def test_the_faust_engine_writes_the_same_framing(

@@ -140,7 +140,7 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
         args += ["--batch-size", str(opts.batch_size)]
     worker = WorkerProcess(args, env, workdir / "worker.log", mport)
     say(f"starting the worker (engine {opts.engine}, {opts.wire_format} wire format, metrics "
-        f"on :{mport})…")  # fmt: skip
+        f"on :{mport})…", soft_wrap=True)  # fmt: skip
     worker.start()
     stack.callback(worker.stop)
     window = Window()

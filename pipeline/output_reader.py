@@ -23,7 +23,7 @@ from pipeline.codec.schemas import ANONYMIZED, canonical_form, load_schema
 from pipeline.codec.wire import MessageDecoder
 from pipeline.errors import ConfigError, UsageError
 from pipeline.kafka.config import KafkaSettings
-from pipeline.kafka.errors import KafkaUnreachableError, no_cluster
+from pipeline.kafka.errors import KafkaReadError, KafkaUnreachableError, no_cluster
 from pipeline.kafka.time_range import offset_ranges, range_consumer, read_ranges
 from pipeline.registry.lookup import schema_lookup
 from pipeline.registry.settings import RegistrySettings
@@ -199,7 +199,7 @@ class TopicSource:
         consumer = range_consumer(self.settings, self.purpose)
         try:
             yield from self._read(consumer, topic, on_progress)
-        except (KafkaException, TimeoutError, RuntimeError) as exc:
+        except (KafkaException, TimeoutError, KafkaReadError) as exc:
             what = f"cannot read {topic} from {self.settings.bootstrap_servers}: {_said(exc)}"
             raise (KafkaUnreachableError if no_cluster(exc) else UsageError)(what) from None
         finally:

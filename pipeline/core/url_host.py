@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address
 
+from pipeline.errors import AnonymizerError
+
 # Forbidden domain code points (WHATWG), plus `%`, which is never left after decoding.
 _FORBIDDEN = frozenset("\x00\t\n\r #/:<>?@[\\]^|%\x7f") | frozenset(map(chr, range(0x20)))
 # Full stops a browser's IDNA mapping (UTS 46) turns into `.`.
@@ -27,8 +29,8 @@ class Host:
     address: bool
 
 
-class InvalidHost(ValueError):
-    """The host is not valid: the URL is refused."""
+class InvalidHost(AnonymizerError, ValueError):
+    """The host is not valid: the URL is refused (a ValueError too, for callers of `ipv4`)."""
 
 
 def _number(part: str) -> int:

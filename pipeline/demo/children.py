@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from pipeline.demo.metrics import Scrape, scrape
+from pipeline.errors import AnonymizerError
 
 
 def tail(path: Path, lines: int = 20) -> str:
@@ -28,7 +29,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
 
-class ChildError(RuntimeError):
+class ChildError(AnonymizerError):
     """A child process failed; the message ends with the tail of its log."""
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 from confluent_kafka.admin import AdminClient
 
+from pipeline.errors import AnonymizerError
 from pipeline.generate.bucket import TokenBucket
 from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.errors import KafkaUnreachableError, TopicsError
@@ -19,7 +20,7 @@ from pipeline.traffic import GeneratedEvent, TrafficGenerator
 _MAX_ERRORS_KEPT = 10
 
 
-class _Stopped(Exception):
+class _Stopped(AnonymizerError):
     """Asked to stop while waiting for room in the producer's queue."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from confluent_kafka import KafkaError
 
-from pipeline.errors import UNREACHABLE_EXIT, ConfigError, UnreachableError
+from pipeline.errors import UNREACHABLE_EXIT, AnonymizerError, ConfigError, UnreachableError
 
 __all__ = ["UNREACHABLE_EXIT", "KafkaUnreachableError", "no_cluster"]
 # librdkafka's codes for "no broker answered" (as opposed to a broker that answered no).
@@ -35,3 +35,8 @@ class KafkaUnreachableError(UnreachableError):
 
 class TopicsError(ConfigError):
     """The topics file is invalid or the cluster refused a topic change."""
+
+
+class KafkaReadError(AnonymizerError):
+    """A record read from a topic came with an error (not end-of-partition); readers that
+    know better report it as a usage error, the others let it end the command (exit 1)."""

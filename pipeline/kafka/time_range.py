@@ -11,6 +11,7 @@ from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
 from pipeline.errors import ConfigError, UsageError
 from pipeline.kafka.config import KafkaSettings
+from pipeline.kafka.errors import KafkaReadError
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ def read_ranges(
         for message in messages:
             error = message.error()
             if error is not None and error.code() != KafkaError._PARTITION_EOF:
-                raise RuntimeError(f"reading {topic}: {error.str()}")
+                raise KafkaReadError(f"reading {topic}: {error.str()}")
             part = todo.get(message.partition())
             if part is None:
                 continue

@@ -24,6 +24,7 @@ from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Producer, TopicPartition
 
+from pipeline.errors import AnonymizerError
 from pipeline.worker.kafkalog import describe
 from pipeline.worker.messages import Outgoing
 from pipeline.worker.watchdog import Watchdog
@@ -36,7 +37,7 @@ FENCED = frozenset(
 SLOW_DELIVERY_SECONDS = 5.0  # records still undelivered after this: report it (`on_retry`)
 
 
-class FatalKafkaError(Exception):
+class FatalKafkaError(AnonymizerError):
     """Kafka failed in a way this process cannot recover from: exit non-zero."""
 
 

@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="anonymize the raw Kafka topic continuously (exactly once)",
         description="Consume raw events in batches, anonymize each batch once, and commit the "
         "anonymized records, the dead letters and the consumed offsets in one Kafka "
-        "transaction. Kafka settings come from ANONYMIZER_* variables (see the README); "
+        "transaction. Kafka settings come from ANONYMIZER_* variables (see docs/configuration.md); "
         "keys from $ANONYMIZER_KEYS or --keys-file.",
     )
     parser.add_argument(

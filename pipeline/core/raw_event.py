@@ -13,7 +13,7 @@ _NULL = msgspec.Raw(b"null")
 
 
 class RawWebEvent(msgspec.Struct, forbid_unknown_fields=True):
-    """One raw browser event as the collector sends it (see the README's input table)."""
+    """One raw browser event as the collector sends it (see the policy table in README.md)."""
 
     event_id: str
     event_type: str

@@ -1,4 +1,4 @@
-"""The faust engine's guarantee, as the README states it: at least once, never lost.
+"""The faust engine's guarantee, as docs/worker.md states it: at least once, never lost.
 
 faust 0.15's "exactly_once" commits input offsets in transactions but sends the agent's output
 outside them, so a crash between send and commit sends those events again. These tests hold the

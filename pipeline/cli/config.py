@@ -15,6 +15,7 @@ from pipeline.core.client_ip import ClientResolver
 from pipeline.core.geo import GeoResolver, default_database
 from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
+from pipeline.env_names import unknown_names
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import CONFIG_FILE_ENV, KafkaSettings, load_kafka_settings
 from pipeline.registry.settings import load_registry_settings
@@ -116,8 +117,9 @@ def engine_section(settings: EngineSettings, errors: list[str]) -> list[dict[str
 
 
 def collect(config_file: Path | None) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
-    """The sections that could be loaded and every mistake found."""
-    errors: list[str] = []
+    """The sections that could be loaded and every mistake found (first any unknown
+    ANONYMIZER_* variable: a misspelled name leaves its setting at the default)."""
+    errors: list[str] = [str(unknown) for unknown in unknown_names(os.environ)]
     sections: dict[str, list[dict[str, Any]]] = {}
     try:
         sections["kafka"] = kafka_section(load_kafka_settings(config_file))

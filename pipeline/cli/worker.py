@@ -2,12 +2,13 @@
 
 Engines come from `ENGINES`, name -> `run(setup) -> exit code`; the CLI builds and checks the
 shared `WorkerSetup` (settings, topics, engine, day keys, metrics, signals) once for all of them.
-Exit codes: 0 stopped by SIGTERM/SIGINT after committing; 2 configuration error (including a
-day-secret store that cannot give today's key at start-up, and with the Confluent wire format a
-schema registry that does not answer within its start-up timeout or refuses the schemas); 3
-fatal Kafka error (the orchestrator restarts the worker, which resumes from the committed
-offsets); 4 no Kafka cluster answered at start-up (the configuration may be right: restart
-with back-off, check the brokers and the network).
+Exit codes: 0 stopped by SIGTERM/SIGINT after committing; 2 configuration error (including an
+unknown, e.g. misspelled, ANONYMIZER_* variable, a day-secret store that cannot give today's
+key at start-up, and with the Confluent wire format a schema registry that does not answer
+within its start-up timeout or refuses the schemas); 3 fatal Kafka error (the orchestrator
+restarts the worker, which resumes from the committed offsets); 4 no Kafka cluster answered at
+start-up (the configuration may be right: restart with back-off, check the brokers and the
+network).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from __future__ import annotations
 import argparse
 import faulthandler
 import logging
+import os
 import signal
 from collections.abc import Callable
 
 from pipeline import logs
 from pipeline.cli.common import add_engine_options, read_keys_file
 from pipeline.core.day_keys import day_label
+from pipeline.env_names import unknown_names
 from pipeline.errors import UNREACHABLE_EXIT, ConfigError, UnreachableError
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.registry.settings import RegistrySettings, load_registry_settings
@@ -108,8 +111,9 @@ Settings = tuple[WorkerSettings, KafkaSettings, EngineSettings, RegistrySettings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    """All four settings, or one ConfigError listing every mistake."""
-    problems: list[str] = []
+    """All four settings, or one ConfigError listing every mistake (an unknown ANONYMIZER_*
+    variable is one: the worker does not start with a misspelled setting)."""
+    problems: list[str] = [str(unknown) for unknown in unknown_names(os.environ)]
     results: list[object] = []
     keys = None
     try:

@@ -119,3 +119,14 @@ def test_config_shows_worker_settings_and_their_mistakes() -> None:
     assert done.returncode == 2
     errors = json.loads(done.stdout)["errors"]
     assert any(e.startswith("worker settings: batch_size") for e in errors)
+
+
+@pytest.mark.parametrize("fmt", [[], ["--json"]])
+def test_an_unknown_variable_is_a_mistake_named_without_its_value(fmt: list[str]) -> None:
+    done = _config(*fmt, ANONYMIZER_KEYS=f"k1:{KEY_1}", ANONYMIZER_BATCH_SIZ=SECRET_PASSWORD)
+    assert done.returncode == 2
+    line = "unknown setting ANONYMIZER_BATCH_SIZ (did you mean ANONYMIZER_BATCH_SIZE?)"
+    assert f"1 configuration error(s):\n  {line}" in done.stderr
+    if fmt:
+        assert json.loads(done.stdout)["errors"] == [line]
+    assert SECRET_PASSWORD not in done.stdout + done.stderr

@@ -1,4 +1,4 @@
-"""Every `ANONYMIZER_*` setting as a Markdown table (the README's copy is checked against it)."""
+"""Every `ANONYMIZER_*` setting as a Markdown table (docs/configuration.md's copy is checked against it)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from pipeline.errors import ConfigError
 
 MAX_BATCH_SIZE = 50_000
 Profile = Literal["throughput", "latency"]
-# What each profile sets, unless the setting itself is given (README, "Performance": measured).
+# What each profile sets, unless the setting itself is given (docs/performance.md: measured).
 PROFILES: dict[str, dict[str, int]] = {
     "throughput": {"batch_size": 10_000, "max_wait_ms": 100},
     "latency": {"batch_size": 2_000, "max_wait_ms": 10},
@@ -41,7 +41,7 @@ class WorkerSettings(BaseSettings):
         "throughput",
         description="Batching: `throughput` (batch_size 10000, max_wait_ms 100) or `latency` "
         "(2000 and 10: lower end-to-end latency at moderate load, about a quarter fewer "
-        "events/s at the limit; README, Performance). batch_size or max_wait_ms given win.",
+        "events/s at the limit; docs/performance.md). batch_size or max_wait_ms given win.",
     )
     batch_size: int = Field(
         10000,

@@ -93,18 +93,25 @@ class Readers:
         if not export or not re.search(r"^demo +\d+ s: in .*out [\d,]+/s \([1-9]", out, re.M):
             return False
         env = {**os.environ, "ANONYMIZER_BOOTSTRAP_SERVERS": export.group(2)}
+        running = {}
         for command in re.findall(r"^  (anonymizer (?:audit|heatmap|abtest) .*)$", out, re.M):
             args = [*shlex.split(command)[1:], "--quiet"]
-            self.results[args[0]] = subprocess.run(
+            running[args[0]] = subprocess.Popen(
                 [sys.executable, "-m", "pipeline.cli.main", *args], env=env, cwd=self.workdir,
-                capture_output=True, text=True, timeout=120,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             )  # fmt: skip
+        for name, proc in running.items():  # all three at once, while the demo's broker runs
+            stdout, stderr = proc.communicate(timeout=120)
+            self.results[name] = subprocess.CompletedProcess(
+                proc.args, proc.returncode, stdout, stderr
+            )
         return True
 
 
 def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
     readers = Readers(tmp_path)
-    code, out, children = _run_demo(["--duration", "20", "--rate", "2000"], during=readers)
+    # 40 s: long enough for the readers, started once records are out, to finish on a busy CI
+    code, out, children = _run_demo(["--duration", "40", "--rate", "1000"], during=readers)
     assert code == 0, out
     # the broker (java) and the worker were children while it ran
     assert len(children) >= 2, out

@@ -10,15 +10,18 @@ from dataclasses import dataclass, field
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from pipeline.observability import specs
+
 Labels = tuple[tuple[str, str], ...]
 
-CONSUMED = "anonymizer_events_consumed_total"
-PRODUCED = "anonymizer_events_produced_total"
-REJECTED = "anonymizer_events_rejected_total"
-LAG = "anonymizer_consumer_lag"
-LATENCY = "anonymizer_end_to_end_latency_seconds"
-TRANSACTIONS = "anonymizer_transactions_total"
-INFO = "anonymizer_worker_info"
+# The series the demo reads, by their names in the table of metric specs.
+CONSUMED = specs.EVENTS_CONSUMED.name
+PRODUCED = specs.EVENTS_PRODUCED.name
+REJECTED = specs.EVENTS_REJECTED.name
+LAG = specs.CONSUMER_LAG.name
+LATENCY = specs.END_TO_END_LATENCY.name
+TRANSACTIONS = specs.TRANSACTIONS.name
+INFO = specs.WORKER_INFO.name
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,39 @@
-"""One list of metric names: what a worker's registry exports, the table in pipeline/metrics.py,
-the table in docs/worker.md ("Metrics") and `METRIC_NAMES` agree, in the same order."""
+"""One table of metric specs: a worker's registry exports exactly it, docs/worker.md ("Metrics")
+holds the table rendered from it, and the rules and the dashboard select only its labels."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from dashboard_tool import committed, queries
+from prom_tool import PROM_DIR, rules
 from prometheus_client import generate_latest
 
-import pipeline.metrics
 from pipeline.core.engine import Engine
 from pipeline.metrics import METRIC_NAMES, WorkerMetrics
+from pipeline.observability import metric_table
+from pipeline.observability.specs import METRICS
 
 METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "worker.md"
-_ROW = re.compile(r"^\| `(anonymizer_[a-z_]+)` \|", re.MULTILINE)
+SUFFIXES = ("_bucket", "_sum", "_count")
+_SELECTOR = re.compile(r"\b(anonymizer_[a-z_]+)\{([^}]*)\}")
+_MATCHER = re.compile(r'(\w+)\s*(=~|!~|!=|=)\s*"([^"]*)"')
 
 
-def test_the_tables_list_the_metric_names_in_order() -> None:
-    assert _ROW.findall(pipeline.metrics.__doc__ or "") == list(METRIC_NAMES)
-    assert _ROW.findall(METRICS_DOC.read_text()) == list(METRIC_NAMES)
+def _block(path: Path, start: str, end: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert start in text and end in text, f"{path.name} lacks {start} ... {end}"
+    return text[text.index(start) : text.index(end) + len(end)]
+
+
+def test_the_docs_table_is_the_one_rendered_from_the_specs() -> None:
+    block = _block(METRICS_DOC, metric_table.START, metric_table.END)
+    assert block == metric_table.docs_block(), (
+        "paste `python -c 'from pipeline.observability import metric_table as t; "
+        "print(t.docs_block())'` into docs/worker.md"
+    )
+    assert re.findall(r"^\| `(anonymizer_[a-z_]+)` \|", block, re.MULTILINE) == list(METRIC_NAMES)
 
 
 def test_a_worker_exports_exactly_the_listed_metrics() -> None:
@@ -41,3 +56,32 @@ def test_a_worker_exports_exactly_the_listed_metrics() -> None:
     assert 'key_id="2027q1"' in text  # the master key, not a day key
     assert "anonymizer_replay_window_seconds 259200.0" in text
     assert "anonymizer_day_secret_oldest_age_seconds NaN" in text  # nothing held yet
+
+
+def _expressions() -> list[tuple[str, str]]:
+    found = [
+        (rule.get("alert") or rule["record"], rule["expr"])
+        for path in (PROM_DIR / "alerts.yml", PROM_DIR / "recording.yml")
+        for rule in rules(path)
+    ]
+    return found + [(f"{title} {ref}", expr) for title, ref, expr in queries(committed())]
+
+
+def test_rules_and_dashboard_select_labels_and_values_the_specs_have() -> None:
+    specs = {spec.name: spec for spec in METRICS}
+    checked = 0
+    for where, expr in _expressions():
+        for name, matchers in _SELECTOR.findall(expr):
+            spec = specs[next((name.removesuffix(s) for s in SUFFIXES if name.endswith(s)), name)]
+            labels = {label.name: label.values for label in spec.labels}
+            allowed = (
+                {"job", "instance"}
+                | labels.keys()
+                | ({"le"} if name.endswith("_bucket") else set())
+            )
+            for label, op, value in _MATCHER.findall(matchers):
+                assert label in allowed, (where, name, label)
+                if op == "=" and labels.get(label):
+                    assert value in labels[label], (where, name, label, value)
+                checked += 1
+    assert checked >= 10  # the selectors were found at all

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES
@@ -13,6 +14,43 @@ from pipeline.core.engine import DEFAULT_MAX_RECORD_BYTES, Engine
 from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
 from pipeline.errors import ConfigError, validation_lines
+
+KEYS_ENV = "ANONYMIZER_KEYS"
+NO_KEYS = (
+    f"{KEYS_ENV} is not set (nor a --keys-file given): give at least one key as ID:BASE64 "
+    "(make one with `anonymizer keys generate`)"
+)
+
+
+def key_ring_text(keys_file: Path | None = None) -> tuple[str | None, str]:
+    """The key ring's text and where it is from: `keys_file` (--keys-file) if given, else
+    $ANONYMIZER_KEYS (None if unset). An unreadable or empty file is a ConfigError naming it."""
+    if keys_file is None:
+        return os.environ.get(KEYS_ENV) or None, KEYS_ENV
+    source = f"keys file {keys_file}"
+    try:
+        text = keys_file.expanduser().read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {source}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"cannot read {source}: not text") from None
+    if not text:
+        raise ConfigError(f"{source} is empty: give at least one key as ID:BASE64")
+    return text, source
+
+
+def parse_key_ring(text: str | None, source: str = KEYS_ENV) -> KeyRing:
+    """The key ring from its text; NO_KEYS when there is none, else the ring's first mistake
+    (naming `source`, never a secret)."""
+    if not text or not text.strip():
+        raise ConfigError(NO_KEYS)
+    return KeyRing.parse(text, source=source)
+
+
+def read_key_ring(keys_file: Path | None = None) -> KeyRing:
+    """The master key ring: from `keys_file` (--keys-file) if given, else $ANONYMIZER_KEYS.
+    Every command that needs the ring, and the worker's engine settings, come through here."""
+    return parse_key_ring(*key_ring_text(keys_file))
 
 
 class EngineSettings(BaseSettings):
@@ -40,8 +78,13 @@ class EngineSettings(BaseSettings):
         DEFAULT_MAX_RECORD_BYTES, gt=1000, description="Largest anonymized record (bytes)."
     )
 
+    _keys_source: str = PrivateAttr(KEYS_ENV)
+
     def key_ring(self) -> KeyRing:
-        return KeyRing.parse(self.keys.get_secret_value() if self.keys else None)
+        """The master key ring (--keys-file if given, else $ANONYMIZER_KEYS), or a ConfigError."""
+        return parse_key_ring(
+            self.keys.get_secret_value() if self.keys else None, self._keys_source
+        )
 
     def build_engine(self, value_header: bytes | None = None) -> Engine:
         """The engine (records framed with `value_header`, default single-object), or a
@@ -61,10 +104,16 @@ class EngineSettings(BaseSettings):
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in data.items()}
 
 
-def load_engine_settings(**overrides: Any) -> EngineSettings:
-    """EngineSettings from overrides and the environment; one ConfigError for every mistake."""
+def load_engine_settings(keys_file: Path | None = None, **overrides: Any) -> EngineSettings:
+    """EngineSettings from overrides and the environment, the keys from `keys_file` if given;
+    one ConfigError for every mistake."""
+    source = KEYS_ENV
+    if keys_file is not None:
+        overrides["keys"], source = key_ring_text(keys_file)
     try:
-        return EngineSettings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = EngineSettings(**{k: v for k, v in overrides.items() if v is not None})
+        settings._keys_source = source
+        return settings
     except ValidationError as exc:
         lines = validation_lines(exc)
         raise ConfigError(

@@ -12,11 +12,12 @@ from typing import BinaryIO
 from rich.console import Console
 
 from pipeline.core.engine import Engine
+from pipeline.core.keys import KeyRing
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.time_range import parse_time
 from pipeline.offline.writers import AvroContainer, JsonlRecords, JsonlRejects, RecordWriter
-from pipeline.settings import load_engine_settings
+from pipeline.settings import key_ring_text, load_engine_settings, parse_key_ring, read_key_ring
 
 stderr = Console(stderr=True)
 
@@ -50,17 +51,26 @@ def add_keys_file(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> 
 
 
 def read_keys_file(args: argparse.Namespace) -> str | None:
-    """The key ring from --keys-file, if given (None: use $ANONYMIZER_KEYS)."""
-    if not getattr(args, "keys_file", None):
+    """The key ring's text from --keys-file, checked (its mistakes name the file); None without
+    --keys-file (then $ANONYMIZER_KEYS is used)."""
+    path = getattr(args, "keys_file", None)
+    if path is None:
         return None
-    try:
-        return args.keys_file.read_text().strip()
-    except OSError as exc:
-        raise ConfigError(f"cannot read keys file {args.keys_file}: {exc.strerror}") from None
+    text, source = key_ring_text(path)
+    parse_key_ring(text, source)
+    return text
+
+
+def key_ring(args: argparse.Namespace) -> KeyRing:
+    """The master key ring of a command: --keys-file if it offers one and got it, else
+    $ANONYMIZER_KEYS; one message when neither is there."""
+    return read_key_ring(getattr(args, "keys_file", None))
 
 
 def build_engine(args: argparse.Namespace) -> Engine:
-    settings = load_engine_settings(keys=read_keys_file(args), geoip=args.geoip, policy=args.policy)
+    settings = load_engine_settings(
+        keys_file=getattr(args, "keys_file", None), geoip=args.geoip, policy=args.policy
+    )
     return settings.build_engine()
 
 

@@ -13,7 +13,6 @@ from rich.table import Table
 
 from pipeline.core.client_ip import ClientResolver
 from pipeline.core.geo import GeoResolver, default_database
-from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
 from pipeline.env_names import unknown_names
 from pipeline.errors import ConfigError
@@ -68,7 +67,7 @@ def engine_section(settings: EngineSettings, errors: list[str]) -> list[dict[str
     rows: list[dict[str, Any]] = []
     env = "env" if "ANONYMIZER_KEYS" in os.environ else "default"
     try:
-        ring = KeyRing.parse(settings.keys.get_secret_value() if settings.keys else None)
+        ring = settings.key_ring()
         keys: Any = {"count": len(ring.keys), "ids": list(ring.ids), "active": ring.active.key_id}
     except ConfigError as exc:
         errors.append(f"keys: {exc}")

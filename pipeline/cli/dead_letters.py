@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections import Counter
 
 import orjson
@@ -14,11 +13,10 @@ from pipeline.cli.common import (
     add_keys_file,
     add_time_range,
     kafka_settings,
-    read_keys_file,
+    key_ring,
     stderr,
     time_range,
 )
-from pipeline.core.keys import KeyRing
 from pipeline.core.reasons import Reason
 from pipeline.dead_letters import RedriveSummary, redrive
 from pipeline.offline.day_secrets import SHREDDED_NOTE
@@ -102,7 +100,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_redrive(args: argparse.Namespace) -> int:
     _, end = time_range(args)
     settings = kafka_settings(args)
-    keys = KeyRing.parse(read_keys_file(args) or os.environ.get("ANONYMIZER_KEYS"))
+    keys = key_ring(args)
     summary = redrive(
         settings, keys, reasons=frozenset(args.reason or ()), end_ms=end, dry_run=args.dry_run
     )

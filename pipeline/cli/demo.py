@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from pipeline.cli.common import add_keys_file
 from pipeline.demo.run import DemoOptions, run_demo
 
 
@@ -19,8 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "synthetic traffic, run the worker as a child process and show live figures from "
             "its metrics: events/s in and out, dead letters by reason, consumer lag, end-to-end "
             "latency, and a raw event beside its anonymized record. Runs until Ctrl-C or "
-            "--duration, then stops everything and prints a summary. Without ANONYMIZER_KEYS a "
-            "random demo key is used. When the output is not a terminal, a plain status line is "
+            "--duration, then stops everything and prints a summary. Without --keys-file or "
+            "ANONYMIZER_KEYS a random demo key is used. When the output is not a terminal, a plain status line is "
             "printed every few seconds instead of the live view."
         ),
     )
@@ -65,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "confluent starts an embedded Apicurio schema registry beside the broker and shows its "
         "subjects",
     )
+    add_keys_file(p)
     p.set_defaults(func=run)
 
 
@@ -98,5 +100,6 @@ def run(args: argparse.Namespace) -> int:
         garbage=args.garbage,
         seed=args.seed,
         wire_format=wire_format,
+        keys_file=args.keys_file,
     )
     return run_demo(options)

@@ -9,7 +9,7 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from pipeline.cli.common import add_kafka_options, add_keys_file, kafka_settings, read_keys_file
+from pipeline.cli.common import add_kafka_options, add_keys_file, kafka_settings, key_ring
 from pipeline.core.keys import MIN_KEY_BYTES, KeyRing
 
 
@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "keys",
         help="make, check and rotate keys",
-        description="Keys live in $ANONYMIZER_KEYS as ID:BASE64,ID:BASE64 (first one active).",
+        description="Keys live in $ANONYMIZER_KEYS (or a file given with --keys-file) as "
+        "ID:BASE64,ID:BASE64 (first one active).",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
@@ -40,9 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     gen.set_defaults(func=generate)
     check = actions.add_parser(
         "check",
-        help="validate $ANONYMIZER_KEYS and list key ids",
-        description="Validate $ANONYMIZER_KEYS; print each key's id and fingerprint, never the key.",
+        help="validate $ANONYMIZER_KEYS (or --keys-file) and list key ids",
+        description="Validate the key ring of --keys-file, else $ANONYMIZER_KEYS; print each "
+        "key's id and fingerprint, never the key.",
     )
+    add_keys_file(check)
     check.set_defaults(func=check_keys)
     status = actions.add_parser(
         "status",
@@ -58,9 +61,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     rotate = actions.add_parser(
         "rotate",
         help="print a new ring: a new active key, then the current ones",
-        description="Print $ANONYMIZER_KEYS with a new active key in front; older keys stay for "
-        "opening dead letters sealed under them. Store the output in your secret store.",
+        description="Print the key ring ($ANONYMIZER_KEYS, or --keys-file) with a new active key "
+        "in front; older keys stay for opening dead letters sealed under them. Store the output "
+        "in your secret store.",
     )
+    add_keys_file(rotate)
     rotate.add_argument("--id", required=True, help="id of the new key")
     rotate.add_argument(
         "--keep", type=int, default=3, help="keys to keep in all, the new one included (default 3)"
@@ -80,7 +85,7 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def check_keys(args: argparse.Namespace) -> int:
-    ring = KeyRing.parse(os.environ.get("ANONYMIZER_KEYS"))
+    ring = key_ring(args)
     for position, key in enumerate(ring.keys):
         role = "active" if position == 0 else "previous"
         print(
@@ -90,7 +95,7 @@ def check_keys(args: argparse.Namespace) -> int:
 
 
 def rotate_keys(args: argparse.Namespace) -> int:
-    ring = KeyRing.parse(os.environ.get("ANONYMIZER_KEYS"))
+    ring = key_ring(args)
     if args.keep < 2:
         print("anonymizer keys rotate: --keep must be at least 2", file=sys.stderr)
         return 2
@@ -113,7 +118,7 @@ def status_keys(args: argparse.Namespace) -> int:
     from pipeline.offline.day_secrets import open_store
     from pipeline.secrets.days import expired
 
-    ring = KeyRing.parse(read_keys_file(args) or os.environ.get("ANONYMIZER_KEYS"))
+    ring = key_ring(args)
     settings = kafka_settings(args)
     print("master keys:")
     for position, key in enumerate(ring.keys):

@@ -32,6 +32,7 @@ from pipeline.kafka.config import load_kafka_settings
 from pipeline.kafka.topics import apply, load_topics, plan
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable
+from pipeline.settings import key_ring_text, parse_key_ring
 
 # Settings that would point the demo's clients away from the embedded PLAINTEXT broker.
 _NOT_FOR_EMBEDDED = ("CONFIG_FILE", "BOOTSTRAP_SERVERS", "SECURITY_PROTOCOL", "SASL_MECHANISM",
@@ -53,6 +54,7 @@ class DemoOptions:
     garbage: float = 0.05
     seed: int = 0
     wire_format: str = "single-object"  # confluent: an embedded schema registry too
+    keys_file: Path | None = None  # the key ring's file (--keys-file), else $ANONYMIZER_KEYS
     status_every: float = 3.0
     drain_timeout: float = 20.0
 
@@ -66,6 +68,8 @@ def _environment(bootstrap: str, keys: str | None) -> tuple[dict[str, str], list
     if keys is None:
         env["ANONYMIZER_KEYS"] = "demo:" + base64.b64encode(os.urandom(32)).decode()
         notes.append(DEMO_KEY_NOTE)
+    else:
+        env["ANONYMIZER_KEYS"] = keys  # the worker and the sample read the same ring
     return env, notes
 
 
@@ -81,9 +85,9 @@ def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:
 def run_demo(opts: DemoOptions, console: Console | None = None) -> int:
     """Run the demo until --duration or Ctrl-C/SIGTERM; 0 if everything worked."""
     console = console or Console()
-    keys = os.environ.get("ANONYMIZER_KEYS") or None
+    keys, source = key_ring_text(opts.keys_file)
     if keys is not None:
-        KeyRing.parse(keys)  # a bad ring is a ConfigError before anything starts
+        parse_key_ring(keys, source)  # a bad ring is a ConfigError before anything starts
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     workdir = Path(tempfile.mkdtemp(prefix="anonymizer-demo-"))
     try:

@@ -62,7 +62,9 @@ def build() -> d.Dashboard:
     dash = (
         d.Dashboard("event-anonymizer")
         .uid(UID)
-        .description("Raw web events in, anonymized records and dead letters out (docs/worker.md, Metrics)")
+        .description(
+            "Raw web events in, anonymized records and dead letters out (docs/worker.md, Metrics)"
+        )
         .tags(["event-anonymizer", "kafka", "privacy"])
         .time("now-1h", "now")
         .refresh("30s")

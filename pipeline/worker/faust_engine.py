@@ -164,7 +164,8 @@ def run_faust(setup: WorkerSetup) -> int:
         level = logging.getLevelName(logging.getLogger().level).lower()
         worker = faust.Worker(app, loglevel=level if level != "notset" else "warning", quiet=True)
         log.info(
-            "faust engine: group %s, at-least-once output (see docs/worker.md)", setup.kafka.group_id
+            "faust engine: group %s, at-least-once output (see docs/worker.md)",
+            setup.kafka.group_id,
         )
         try:
             worker.execute_from_commandline()

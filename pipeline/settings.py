@@ -61,7 +61,8 @@ class EngineSettings(BaseSettings):
     keys: SecretStr | None = Field(
         None,
         description="Key ring `ID:BASE64,ID:BASE64` (first active, each >= 32 random bytes). "
-        "Required; make one with `anonymizer keys generate`.",
+        "Required unless the command's --keys-file names a file holding it; make one with "
+        "`anonymizer keys generate`.",
     )
     geoip: Path | None = Field(
         None,

@@ -129,7 +129,7 @@ def collect(config_file: Path | None) -> tuple[dict[str, list[dict[str, Any]]], 
     except ConfigError as exc:
         errors.extend(_split(exc))
     try:
-        worker = load_worker_settings()
+        worker = load_worker_settings(config_file)
         sections["worker"] = [
             {"name": k, "value": str(v) if v is not None else None, "source": _source(worker, k)}
             for k, v in worker.model_dump().items()

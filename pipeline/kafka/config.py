@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +18,7 @@ from pipeline.errors import ConfigError, validation_lines
 from pipeline.kafka.clientlog import CLIENT_LOG
 
 CONFIG_FILE_ENV = "ANONYMIZER_CONFIG_FILE"
+log = logging.getLogger(__name__)
 _config_file: ContextVar[Path | None] = ContextVar("kafka_config_file", default=None)
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
@@ -85,7 +88,10 @@ class KafkaSettings(BaseSettings):
     )
     group_id: str = Field("event-anonymizer", min_length=1, description="Consumer group id.")
     group_instance_id: str | None = Field(
-        None, description="Static group membership id: a restarted worker keeps its partitions."
+        None,
+        description="Deprecated: use ANONYMIZER_STATIC_MEMBERSHIP. Still sets group.instance.id, "
+        "with a warning (once); a configuration error if ANONYMIZER_STATIC_MEMBERSHIP says "
+        "otherwise (false, or true under another instance id).",
     )
     raw_topic: str = Field("web.events.raw", min_length=1, description="Input topic.")
     anonymized_topic: str = Field(
@@ -286,12 +292,23 @@ def _shown(v: Any) -> Any:
     return "***" if isinstance(v, SecretStr) else str(v) if isinstance(v, Path) else v
 
 
+@cache
+def _warn_deprecated_group_instance_id() -> None:
+    log.warning(
+        "ANONYMIZER_GROUP_INSTANCE_ID is deprecated: use ANONYMIZER_STATIC_MEMBERSHIP=true, "
+        "which sets group.instance.id to the instance id (ANONYMIZER_INSTANCE_ID)"
+    )
+
+
 def load_kafka_settings(config_file: Path | str | None = None, **overrides: Any) -> KafkaSettings:
     """KafkaSettings from overrides > `ANONYMIZER_*` env > config file; one ConfigError listing
     every mistake on its own line (field and problem, never a value)."""
     token = _config_file.set(Path(config_file) if config_file else None)
     try:
-        return KafkaSettings(**overrides)
+        settings = KafkaSettings(**overrides)
+        if settings.group_instance_id:
+            _warn_deprecated_group_instance_id()
+        return settings
     except ValidationError as exc:
         raise ConfigError(
             "invalid Kafka settings:\n" + "\n".join(f"  {line}" for line in validation_lines(exc))

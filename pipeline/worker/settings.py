@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import socket
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.errors import ConfigError
+from pipeline.kafka.config import load_kafka_settings
 
 MAX_BATCH_SIZE = 50_000
 Profile = Literal["throughput", "latency"]
@@ -98,13 +100,39 @@ class WorkerSettings(BaseSettings):
         return f"{group_id}.{self.instance_id}"
 
 
-def load_worker_settings(**overrides: Any) -> WorkerSettings:
-    """WorkerSettings from overrides and the environment; one line per mistake, never a value."""
+def load_worker_settings(config_file: Path | str | None = None, **overrides: Any) -> WorkerSettings:
+    """WorkerSettings from overrides and the environment; one line per mistake, never a value.
+    `config_file` is the Kafka settings' file, read for the deprecated group_instance_id."""
     try:
-        return WorkerSettings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = WorkerSettings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         lines = [
             f"  {'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors(include_input=False, include_url=False)
         ]
         raise ConfigError("invalid worker settings:\n" + "\n".join(lines)) from None
+    problem = _group_instance_conflict(settings, config_file)
+    if problem:
+        raise ConfigError(f"invalid worker settings:\n  static_membership: {problem}")
+    return settings
+
+
+def _group_instance_conflict(worker: WorkerSettings, config_file: Path | str | None) -> str | None:
+    """Static membership sets group.instance.id to the instance id; the deprecated
+    ANONYMIZER_GROUP_INSTANCE_ID (a Kafka setting) may set it only to the same id."""
+    try:
+        alias = load_kafka_settings(config_file).group_instance_id
+    except ConfigError:
+        return None  # the Kafka settings' own loader reports their mistakes
+    if not alias:
+        return None
+    if worker.static_membership and alias != worker.instance_id:
+        return (
+            "the deprecated ANONYMIZER_GROUP_INSTANCE_ID sets another group.instance.id than the "
+            "instance id; drop it (static membership uses ANONYMIZER_INSTANCE_ID)"
+        )
+    if not worker.static_membership and "static_membership" in worker.model_fields_set:
+        return (
+            "false, but the deprecated ANONYMIZER_GROUP_INSTANCE_ID makes a static member; drop it"
+        )
+    return None

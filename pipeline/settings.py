@@ -6,14 +6,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, PrivateAttr, SecretStr, ValidationError
+from pydantic import Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES
 from pipeline.core.engine import DEFAULT_MAX_RECORD_BYTES, Engine
 from pipeline.core.keys import KeyRing
 from pipeline.core.policy import load_policy
-from pipeline.errors import ConfigError, validation_lines
+from pipeline.errors import ConfigError
+from pipeline.settings_load import load_settings, masked
 
 KEYS_ENV = "ANONYMIZER_KEYS"
 NO_KEYS = (
@@ -100,9 +101,9 @@ class EngineSettings(BaseSettings):
         )
 
     def masked(self) -> dict[str, Any]:
-        data = self.model_dump()
-        data["keys"] = None if self.keys is None else f"*** ({len(self.key_ring().keys)} keys)"
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in data.items()}
+        """All settings as plain values for printing; the key ring as a count of keys."""
+        count = None if self.keys is None else f"*** ({len(self.key_ring().keys)} keys)"
+        return masked(self, keys=count)
 
 
 def load_engine_settings(keys_file: Path | None = None, **overrides: Any) -> EngineSettings:
@@ -111,12 +112,6 @@ def load_engine_settings(keys_file: Path | None = None, **overrides: Any) -> Eng
     source = KEYS_ENV
     if keys_file is not None:
         overrides["keys"], source = key_ring_text(keys_file)
-    try:
-        settings = EngineSettings(**{k: v for k, v in overrides.items() if v is not None})
-        settings._keys_source = source
-        return settings
-    except ValidationError as exc:
-        lines = validation_lines(exc)
-        raise ConfigError(
-            "invalid engine settings:\n" + "\n".join(f"  {x}" for x in lines)
-        ) from None
+    settings = load_settings(EngineSettings, "engine", overrides)
+    settings._keys_source = source
+    return settings

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
-import tomllib
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from pipeline.errors import ConfigError, validation_lines
 from pipeline.kafka.clientlog import CLIENT_LOG
+from pipeline.settings_load import load_settings, masked, read_toml_table
 
 CONFIG_FILE_ENV = "ANONYMIZER_CONFIG_FILE"
 log = logging.getLogger(__name__)
@@ -31,28 +30,13 @@ class _TomlKafkaTable(PydanticBaseSettingsSource):
     def __init__(self, settings_cls: type[BaseSettings]) -> None:
         super().__init__(settings_cls)
         path = _config_file.get() or os.environ.get(CONFIG_FILE_ENV)
-        self.data: dict[str, Any] = read_kafka_table(Path(path)) if path else {}
+        self.data: dict[str, Any] = read_toml_table(Path(path), "kafka") if path else {}
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         return self.data.get(field_name), field_name, False
 
     def __call__(self) -> dict[str, Any]:
         return dict(self.data)
-
-
-def read_kafka_table(path: Path) -> dict[str, Any]:
-    """The `[kafka]` table of a TOML config file (empty if the file has none)."""
-    try:
-        with path.expanduser().open("rb") as fh:
-            doc = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"config file {path} does not exist") from exc
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
-    table = doc.get("kafka", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"config file {path}: `kafka` must be a table ([kafka])")
-    return table
 
 
 DEFAULT_REPLAY_WINDOW_HOURS = 72
@@ -285,11 +269,7 @@ class KafkaSettings(BaseSettings):
 
     def masked(self) -> dict[str, Any]:
         """All settings as plain values for printing; secrets shown as "***"."""
-        return {k: _shown(v) for k, v in self.model_dump().items()}
-
-
-def _shown(v: Any) -> Any:
-    return "***" if isinstance(v, SecretStr) else str(v) if isinstance(v, Path) else v
+        return masked(self)
 
 
 @cache
@@ -305,13 +285,9 @@ def load_kafka_settings(config_file: Path | str | None = None, **overrides: Any)
     every mistake on its own line (field and problem, never a value)."""
     token = _config_file.set(Path(config_file) if config_file else None)
     try:
-        settings = KafkaSettings(**overrides)
-        if settings.group_instance_id:
-            _warn_deprecated_group_instance_id()
-        return settings
-    except ValidationError as exc:
-        raise ConfigError(
-            "invalid Kafka settings:\n" + "\n".join(f"  {line}" for line in validation_lines(exc))
-        ) from None
+        settings = load_settings(KafkaSettings, "Kafka", overrides, skip_none=False)
     finally:
         _config_file.reset(token)
+    if settings.group_instance_id:
+        _warn_deprecated_group_instance_id()
+    return settings

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pipeline.errors import ConfigError, validation_lines
+from pipeline.settings_load import load_settings, masked
 
 WireFormatName = Literal["single-object", "confluent"]
 
@@ -67,19 +67,11 @@ class RegistrySettings(BaseSettings):
 
     def masked(self) -> dict[str, Any]:
         """All settings as plain values for printing; the password as "***"."""
-        data = self.model_dump()
-        if self.schema_registry_user_info is not None:
-            user = self.schema_registry_user_info.get_secret_value().split(":", 1)[0]
-            data["schema_registry_user_info"] = f"{user}:***"
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in data.items()}
+        info = self.schema_registry_user_info
+        user = None if info is None else info.get_secret_value().split(":", 1)[0] + ":***"
+        return masked(self, schema_registry_user_info=user)
 
 
 def load_registry_settings(**overrides: Any) -> RegistrySettings:
     """RegistrySettings from overrides and the environment; one ConfigError for every mistake."""
-    try:
-        return RegistrySettings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValidationError as exc:
-        lines = validation_lines(exc)
-        raise ConfigError(
-            "invalid wire format settings:\n" + "\n".join(f"  {x}" for x in lines)
-        ) from None
+    return load_settings(RegistrySettings, "wire format", overrides)

@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.errors import ConfigError
 from pipeline.kafka.config import load_kafka_settings
+from pipeline.settings_load import load_settings
 
 MAX_BATCH_SIZE = 50_000
 Profile = Literal["throughput", "latency"]
@@ -103,14 +104,7 @@ class WorkerSettings(BaseSettings):
 def load_worker_settings(config_file: Path | str | None = None, **overrides: Any) -> WorkerSettings:
     """WorkerSettings from overrides and the environment; one line per mistake, never a value.
     `config_file` is the Kafka settings' file, read for the deprecated group_instance_id."""
-    try:
-        settings = WorkerSettings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValidationError as exc:
-        lines = [
-            f"  {'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors(include_input=False, include_url=False)
-        ]
-        raise ConfigError("invalid worker settings:\n" + "\n".join(lines)) from None
+    settings = load_settings(WorkerSettings, "worker", overrides)
     problem = _group_instance_conflict(settings, config_file)
     if problem:
         raise ConfigError(f"invalid worker settings:\n  static_membership: {problem}")

@@ -50,7 +50,7 @@ def parse_key_ring(text: str | None, source: str = KEYS_ENV) -> KeyRing:
 
 def read_key_ring(keys_file: Path | None = None) -> KeyRing:
     """The master key ring: from `keys_file` (--keys-file) if given, else $ANONYMIZER_KEYS.
-    Every command that needs the ring, and the worker's engine settings, come through here."""
+    The engine settings (worker, replay, anonymize) read theirs through the same two steps."""
     return parse_key_ring(*key_ring_text(keys_file))
 
 

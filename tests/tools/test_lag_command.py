@@ -7,12 +7,18 @@ import time
 
 import orjson
 import pytest
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
 from pipeline.cli.main import main
 from pipeline.kafka.config import KafkaSettings
 
 HOUR_MS = 3_600_000
+_COORDINATOR_LOADING = {
+    KafkaError.NOT_COORDINATOR,
+    KafkaError.COORDINATOR_LOAD_IN_PROGRESS,
+    KafkaError.COORDINATOR_NOT_AVAILABLE,
+    KafkaError._WAIT_COORD,
+}
 
 
 def _produce(settings: KafkaSettings, partition: int, count: int, timestamp_ms: int) -> None:
@@ -23,11 +29,24 @@ def _produce(settings: KafkaSettings, partition: int, count: int, timestamp_ms: 
 
 
 def _commit(settings: KafkaSettings, partition: int, offset: int) -> None:
-    consumer = Consumer(settings.consumer_config())  # the worker's group, never subscribed
+    """Commit for the worker's group (never subscribed), retrying while a fresh broker's group
+    coordinator is still being loaded (NOT_COORDINATOR and the like are retriable)."""
+    consumer = Consumer(settings.consumer_config())
+    deadline = time.monotonic() + 60
     try:
-        consumer.commit(
-            offsets=[TopicPartition(settings.raw_topic, partition, offset)], asynchronous=False
-        )
+        while True:
+            try:
+                consumer.commit(
+                    offsets=[TopicPartition(settings.raw_topic, partition, offset)],
+                    asynchronous=False,
+                )
+                return
+            except KafkaException as exc:
+                error = exc.args[0]
+                loading = error.retriable() or error.code() in _COORDINATOR_LOADING
+                if not loading or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
     finally:
         consumer.close()
 

@@ -3,7 +3,7 @@
     python ops/grafana/dashboard.py > ops/grafana/event-anonymizer.json
 
 The committed JSON must equal what this prints (tests/ops/test_dashboard.py). Panels use only
-series the workers export (pipeline/metrics.py) and the recording rules of
+series the workers export (pipeline/observability/specs.py) and the recording rules of
 ops/prometheus/recording.yml; every query is checked by promtool (as a recording rule) and run
 against a live Prometheus scraping a live worker. Queries may use the dashboard variable `$job`
 and Grafana's `$__rate_interval`, nothing else. Import the JSON as is (Dashboards > New >

@@ -28,9 +28,9 @@ from pipeline.core.seal import UnsealError, unseal
 from pipeline.errors import UsageError
 from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.time_range import PartitionRange, offset_ranges, range_consumer, read_ranges
-from pipeline.offline.day_secrets import open_store
 from pipeline.peek import decode
 from pipeline.registry.lookup import schema_lookup
+from pipeline.secrets.access import open_store
 
 
 class RedriveError(UsageError):

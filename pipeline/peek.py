@@ -23,8 +23,8 @@ from pipeline.core.keys import KeyRing
 from pipeline.errors import UsageError
 from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.time_range import offset_ranges, range_consumer, read_ranges
-from pipeline.offline.day_secrets import open_store
 from pipeline.registry.lookup import schema_lookup
+from pipeline.secrets.access import open_store
 from pipeline.secrets.days import expired
 
 READABLE, SHREDDED, MASTER = "readable", "shredded", "master key"

@@ -27,9 +27,9 @@ from pipeline.kafka.time_range import (
     range_consumer,
     read_ranges,
 )
-from pipeline.offline.day_secrets import open_store
 from pipeline.offline.run import write_result
 from pipeline.offline.writers import JsonlRejects, RecordWriter
+from pipeline.secrets.access import open_store
 from pipeline.secrets.days import day_label, day_of, destroy_at, expired
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.summary import Summary

@@ -21,9 +21,9 @@ from pipeline.cli.common import (
 )
 from pipeline.core.engine import Engine
 from pipeline.core.policy import load_policy
-from pipeline.offline.day_secrets import EPHEMERAL, MODES, STORE, day_keys
 from pipeline.offline.run import anonymize_stream
 from pipeline.runtime import tune_gc
+from pipeline.secrets.access import EPHEMERAL, MODES, STORE, day_keys
 from pipeline.settings import EngineSettings, load_engine_settings
 
 EPHEMERAL_NOTE = (

@@ -19,8 +19,8 @@ from pipeline.cli.common import (
 )
 from pipeline.core.reasons import Reason
 from pipeline.dead_letters import RedriveSummary, redrive
-from pipeline.offline.day_secrets import SHREDDED_NOTE
 from pipeline.peek import SHREDDED, peek
+from pipeline.secrets.access import SHREDDED_NOTE
 
 
 def register(sub: argparse._SubParsersAction) -> None:

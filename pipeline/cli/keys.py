@@ -115,7 +115,7 @@ def _utc(ms: int) -> str:
 
 
 def status_keys(args: argparse.Namespace) -> int:
-    from pipeline.offline.day_secrets import open_store
+    from pipeline.secrets.access import open_store
     from pipeline.secrets.days import expired
 
     ring = key_ring(args)

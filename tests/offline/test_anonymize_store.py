@@ -18,7 +18,7 @@ from pipeline.core import Engine
 from pipeline.core.keys import KeyRing
 from pipeline.core.seal import unseal
 from pipeline.kafka.config import KafkaSettings
-from pipeline.offline.day_secrets import open_store
+from pipeline.secrets.access import open_store
 from pipeline.traffic import TrafficGenerator
 
 pytestmark = pytest.mark.kafka

@@ -17,11 +17,11 @@ from pipeline.dead_letters import redrive
 from pipeline.deadletter import DeadLetterCodec, dead_letter
 from pipeline.errors import UsageError
 from pipeline.kafka.config import KafkaSettings
-from pipeline.offline.day_secrets import STORE, day_keys, open_store
 from pipeline.offline.run import anonymize_stream
 from pipeline.offline.writers import JsonlRecords, JsonlRejects
 from pipeline.peek import peek
 from pipeline.replay import replay
+from pipeline.secrets.access import STORE, day_keys, open_store
 from pipeline.secrets.days import day_of, destroy_at
 from pipeline.traffic import TrafficGenerator
 

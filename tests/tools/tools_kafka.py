@@ -11,7 +11,7 @@ from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPa
 from pipeline.core.day_keys import HeldDays
 from pipeline.core.keys import KeyRing
 from pipeline.kafka.config import KafkaSettings
-from pipeline.offline.day_secrets import open_store
+from pipeline.secrets.access import open_store
 
 KEYS = "r1:" + base64.b64encode(bytes(range(1, 33))).decode()
 RING = KeyRing.parse(KEYS)

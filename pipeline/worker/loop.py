@@ -195,7 +195,7 @@ class ConfluentWorker:
                 i for i, m in enumerate(batch)
                 if (m.topic(), m.partition(), m.offset()) in self._too_large
             }  # fmt: skip
-            self.outbox.refused(result, payloads, refused, days, arrivals)
+            result = self.outbox.refused(result, payloads, refused, days, arrivals)
         messages = self.outbox.messages(batch, result, int(time.time() * 1000))
         spans = offsets_after(batch)
         offsets = [TopicPartition(t, p, end) for (t, p), (_, end) in spans.items()]

@@ -10,7 +10,7 @@ worker's metrics name), `policy-version`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from confluent_kafka import Message
@@ -102,16 +102,18 @@ class Outbox:
         indexes: set[int],
         days: DayKeys,
         arrival_ms: Sequence[int | None],
-    ) -> None:
-        """Turn the records at `indexes` (refused by the output topic as too large) into
-        `output_too_large` rejects, in place, sealed like the engine's (the day of arrival)."""
+    ) -> BatchResult:
+        """A new result where the records at `indexes` (refused by the output topic as too
+        large) are `output_too_large` rejects, sealed like the engine's (the day of arrival);
+        `result` itself is left as it is."""
         if not indexes:
-            return
+            return result
         kept, moved = [], []
         for record in result.records:
             (moved if record.index in indexes else kept).append(record)
+        rejects = list(result.rejects)
         for record in moved:
-            result.rejects.append(
+            rejects.append(
                 self._reject(
                     record.index,
                     payloads[record.index],
@@ -122,8 +124,8 @@ class Outbox:
                     arrival_ms[record.index],
                 )
             )
-        result.records = kept
-        result.rejects.sort(key=lambda r: r.index)
+        rejects.sort(key=lambda r: r.index)
+        return replace(result, records=kept, rejects=rejects)
 
     def messages(
         self, batch: Sequence[Message], result: BatchResult, now_ms: int

@@ -23,6 +23,15 @@ if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
 
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ANONYMIZER_* setting of the developer's shell (above all no ANONYMIZER_KEYS) leaks into
+    a test; ANONYMIZER_KAFKA_LIBS stays, it only says where the broker's jars are."""
+    for name in list(os.environ):
+        if name.startswith("ANONYMIZER_") and name != "ANONYMIZER_KAFKA_LIBS":
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture(scope="session")
 def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
     """One Kafka broker for the whole session: free port, data (and broker.log) in a tmp dir."""

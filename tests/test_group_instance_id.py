@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 
 import pytest
 
@@ -20,11 +19,8 @@ ALIAS = "ANONYMIZER_GROUP_INSTANCE_ID"
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("ANONYMIZER_") and name != "ANONYMIZER_KAFKA_LIBS":
-            monkeypatch.delenv(name)
-    config._warn_deprecated_group_instance_id.cache_clear()
+def _clean_env(clean_env: None) -> None:
+    config._warn_deprecated_group_instance_id.cache_clear()  # each test sees the first warning
 
 
 def test_the_alias_still_sets_group_instance_id_and_warns_once(

@@ -30,12 +30,7 @@ KAFKA_COMMANDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No ANONYMIZER_* setting of the developer's (above all no ANONYMIZER_KEYS) leaks in."""
-    for name in list(os.environ):
-        if name.startswith("ANONYMIZER_") and name != "ANONYMIZER_KAFKA_LIBS":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture

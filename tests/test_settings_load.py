@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import base64
-import os
 
 import pytest
 
@@ -17,11 +16,7 @@ from pipeline.worker.settings import load_worker_settings
 KEYS = "k1:" + base64.b64encode(bytes(32)).decode() + ",k2:" + base64.b64encode(b"\1" * 32).decode()
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("ANONYMIZER_") and name != "ANONYMIZER_KAFKA_LIBS":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from pathlib import Path
@@ -16,12 +15,7 @@ from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 SECRET = "s3cr3t-Pa55word"
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Settings from the developer's environment must not leak into these tests."""
-    for name in list(os.environ):
-        if name.startswith("ANONYMIZER_") and name != "ANONYMIZER_KAFKA_LIBS":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def _error_lines(**overrides: object) -> list[str]:

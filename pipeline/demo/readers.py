@@ -4,6 +4,8 @@ topic's consumers (audit, heatmap, abtest) pointed at the demo's own broker (and
 from __future__ import annotations
 
 import shlex
+import sys
+from pathlib import Path
 
 from pipeline.traffic.content import site_ids
 from pipeline.traffic.experiments import for_site
@@ -15,8 +17,11 @@ def reader_lines(bootstrap: str, registry_url: str | None) -> list[str]:
     if registry_url is not None:
         env += f" ANONYMIZER_SCHEMA_REGISTRY_URL={shlex.quote(registry_url)}"
     site, experiment = site_ids(1)[0], for_site(0)
+    activate = Path(sys.prefix) / "bin" / "activate"
+    venv = [f"  source {shlex.quote(str(activate))}"] if sys.prefix != sys.base_prefix else []
     return [
         "read the output from another terminal while the demo runs (its broker goes with it):",
+        *venv,  # where `anonymizer` is, when the demo runs from a virtual environment
         f"  export {env}",
         "  anonymizer audit --topic",
         f"  anonymizer heatmap --topic --site {site} --url-path '/products/*' -o heatmap.png",

@@ -146,6 +146,8 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
 
     # The consumers, as printed for another terminal, read the demo's topic while it runs.
     assert set(readers.results) == {"audit", "heatmap", "abtest"}, out
+    activate = re.search(r"^  source (\S+/bin/activate)$", out, re.M)  # where `anonymizer` is
+    assert activate and Path(activate.group(1)).is_file(), out
     audit, heatmap, abtest = (readers.results[c] for c in ("audit", "heatmap", "abtest"))
     assert audit.returncode in (0, 1) and "Audit of topic web.events.anonymized:" in audit.stdout
     assert heatmap.returncode == 0, heatmap.stderr

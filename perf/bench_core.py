@@ -26,13 +26,13 @@ import fastavro
 import msgspec
 import orjson
 
+from pipeline.cli.gc_tuning import tune_gc
 from pipeline.codec.encoder import compile_encoder
 from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.core import Engine
 from pipeline.core.raw_event import RawWebEvent
-from pipeline.runtime import tune_gc
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator
 
 TARGET_RATE = 50_000
 TARGET_RATIO = 0.60

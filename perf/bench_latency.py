@@ -32,9 +32,9 @@ from worker_stages import (  # perf/, beside this file
     warm_up,
 )
 
+from pipeline.config.worker import PROFILES
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.kafka.broker import EmbeddedBroker
-from pipeline.traffic import TrafficGenerator
-from pipeline.worker.settings import PROFILES
 
 
 def profile_env(profile: str) -> dict[str, str]:

@@ -32,8 +32,8 @@ from pipeline.analytics.heatmap import Heatmap, class_label, total_variation
 from pipeline.analytics.raw import RawView
 from pipeline.analytics.units import visitors_per_site_day
 from pipeline.core import Engine
+from pipeline.dev.traffic import TrafficGenerator, experiments
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator, experiments
 
 BATCH = 10_000
 PAGES = (("site-0001", "/products/*"), ("site-0002", "/cart"))

@@ -16,13 +16,13 @@ import argparse
 import os
 import time
 
+from pipeline.cli.gc_tuning import tune_gc
 from pipeline.codec.schemas import ANONYMIZED
 from pipeline.codec.wire import MessageDecoder, WireFormat, confluent_header
 from pipeline.core import Engine
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.registry.startup import schema_text
-from pipeline.runtime import tune_gc
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator
 
 BATCH = 2000
 SCHEMA_ID = 7

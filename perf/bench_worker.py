@@ -36,8 +36,8 @@ from worker_stages import (
     warm_up,
 )
 
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.kafka.broker import EmbeddedBroker
-from pipeline.traffic import TrafficGenerator
 
 TARGET_RATE = 25_000
 TARGET_RATIO = 0.60

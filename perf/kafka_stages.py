@@ -11,12 +11,12 @@ from pathlib import Path
 import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 
+from pipeline.config.kafka import KafkaSettings, load_kafka_settings
 from pipeline.core.keys import KeyRing
 from pipeline.core.pseudonyms import output_event_id
-from pipeline.kafka.config import KafkaSettings, load_kafka_settings
+from pipeline.dev.traffic import GeneratedEvent
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretStore
-from pipeline.traffic import GeneratedEvent
 
 
 def count_committed(settings: KafkaSettings, topic: str, idle: float = 3.0) -> int:

@@ -16,14 +16,14 @@ import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 from kafka_stages import body_start  # perf/, beside this file
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core.keys import KeyRing
 from pipeline.core.pseudonyms import output_event_id
-from pipeline.demo.metrics import parse
-from pipeline.generate.bucket import TokenBucket
-from pipeline.kafka.config import KafkaSettings
+from pipeline.dev.demo.metrics import parse
+from pipeline.dev.generate.bucket import TokenBucket
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretStore
-from pipeline.traffic import TrafficGenerator
 
 
 @dataclass(frozen=True)

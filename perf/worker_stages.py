@@ -17,15 +17,15 @@ from confluent_kafka import Consumer, Producer
 from confluent_kafka.admin import AdminClient
 from kafka_stages import LatencyProbe, count_committed  # perf/, beside this file
 
+from pipeline.cli.gc_tuning import tune_gc
+from pipeline.config.kafka import KafkaSettings, load_kafka_settings
+from pipeline.config.worker import WorkerSettings
 from pipeline.core import Engine
-from pipeline.demo.metrics import PRODUCED, REJECTED, parse
-from pipeline.generate import produce_traffic
+from pipeline.dev.demo.metrics import PRODUCED, REJECTED, parse
+from pipeline.dev.generate import produce_traffic
 from pipeline.kafka.broker import free_port
-from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.topics import apply, load_topics, plan
-from pipeline.runtime import tune_gc
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.worker.settings import WorkerSettings
 
 BATCH = WorkerSettings.model_fields["batch_size"].default  # bench_worker --batch-size sets it
 

@@ -11,8 +11,8 @@ import pytest
 from confluent_kafka.admin import AdminClient
 from hypothesis import settings
 
+from pipeline.config.kafka import KafkaSettings, load_kafka_settings
 from pipeline.kafka.broker import EmbeddedBroker
-from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.topics import apply, load_topics, plan
 from pipeline.registry.embedded import EmbeddedRegistry
 

@@ -19,12 +19,12 @@ from pipeline.cli.common import (
     read_keys_file,
     stderr,
 )
+from pipeline.cli.gc_tuning import tune_gc
+from pipeline.config.engine import EngineSettings, load_engine_settings
 from pipeline.core.engine import Engine
 from pipeline.core.policy import load_policy
 from pipeline.offline.run import anonymize_stream
-from pipeline.runtime import tune_gc
 from pipeline.secrets.access import EPHEMERAL, MODES, STORE, day_keys
-from pipeline.settings import EngineSettings, load_engine_settings
 
 EPHEMERAL_NOTE = (
     "day secrets: ephemeral: pseudonyms link records within this run only, and its dead letters "

@@ -12,10 +12,10 @@ from pipeline.audit.measure import Audit
 from pipeline.audit.render import report
 from pipeline.audit.thresholds import checks
 from pipeline.cli.output_source import add_source_options, open_source, read_with_progress
+from pipeline.config.engine import load_engine_settings
 from pipeline.core.policy import load_policy
 from pipeline.errors import ConfigError, UsageError
-from pipeline.output_reader import field_names
-from pipeline.settings import load_engine_settings
+from pipeline.tools.output_reader import field_names
 
 EXAMPLE = """\
 examples:

@@ -11,13 +11,18 @@ from typing import BinaryIO
 
 from rich.console import Console
 
+from pipeline.config.engine import (
+    key_ring_text,
+    load_engine_settings,
+    parse_key_ring,
+    read_key_ring,
+)
+from pipeline.config.kafka import KafkaSettings, load_kafka_settings
 from pipeline.core.engine import Engine
 from pipeline.core.keys import KeyRing
 from pipeline.errors import ConfigError
-from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.time_range import parse_time
 from pipeline.offline.writers import AvroContainer, JsonlRecords, JsonlRejects, RecordWriter
-from pipeline.settings import key_ring_text, load_engine_settings, parse_key_ring, read_key_ring
 
 stderr = Console(stderr=True)
 

@@ -11,15 +11,15 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.config.engine import EngineSettings, load_engine_settings
+from pipeline.config.env_names import unknown_names
+from pipeline.config.kafka import CONFIG_FILE_ENV, KafkaSettings, load_kafka_settings
+from pipeline.config.registry import load_registry_settings
+from pipeline.config.worker import load_worker_settings
 from pipeline.core.client_ip import ClientResolver
 from pipeline.core.geo import GeoResolver, default_database
 from pipeline.core.policy import load_policy
-from pipeline.env_names import unknown_names
 from pipeline.errors import ConfigError
-from pipeline.kafka.config import CONFIG_FILE_ENV, KafkaSettings, load_kafka_settings
-from pipeline.registry.settings import load_registry_settings
-from pipeline.settings import EngineSettings, load_engine_settings
-from pipeline.worker.settings import load_worker_settings
 
 MASK = "***"
 

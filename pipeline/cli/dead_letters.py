@@ -18,9 +18,9 @@ from pipeline.cli.common import (
     time_range,
 )
 from pipeline.core.reasons import Reason
-from pipeline.dead_letters import RedriveSummary, redrive
-from pipeline.peek import SHREDDED, peek
 from pipeline.secrets.access import SHREDDED_NOTE
+from pipeline.tools.inspect_records import SHREDDED, peek
+from pipeline.tools.redrive import RedriveSummary, redrive
 
 
 def register(sub: argparse._SubParsersAction) -> None:

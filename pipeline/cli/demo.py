@@ -7,7 +7,7 @@ import os
 import sys
 
 from pipeline.cli.common import add_keys_file
-from pipeline.demo.run import DemoOptions, run_demo
+from pipeline.dev.demo.run import DemoOptions, run_demo
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

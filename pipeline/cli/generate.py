@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.generate import ProduceSummary, check_topic, produce_traffic
-from pipeline.kafka.config import load_kafka_settings
+from pipeline.config.kafka import load_kafka_settings
+from pipeline.dev.generate import ProduceSummary, check_topic, produce_traffic
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ import argparse
 import orjson
 
 from pipeline.cli.common import add_kafka_options, add_time_range, kafka_settings, time_range
-from pipeline.peek import peek
+from pipeline.tools.inspect_records import peek
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,7 +13,7 @@ import math
 import orjson
 
 from pipeline.cli.common import add_kafka_options, kafka_settings
-from pipeline.lag_report import GroupLag, group_lag
+from pipeline.tools.lag_report import GroupLag, group_lag
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -24,7 +24,7 @@ from pipeline.cli.common import (
     time_range,
 )
 from pipeline.errors import UsageError
-from pipeline.output_reader import FileSource, OutputSource, ReadProgress, TopicSource
+from pipeline.tools.output_reader import FileSource, OutputSource, ReadProgress, TopicSource
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:

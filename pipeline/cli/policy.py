@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.core.policy import load_policy
-from pipeline.policy_table import markdown
+from pipeline.core.policy_table import markdown
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -16,8 +16,8 @@ from pipeline.cli.common import (
     stderr,
     time_range,
 )
-from pipeline.replay import replay
-from pipeline.settings import load_engine_settings
+from pipeline.config.engine import load_engine_settings
+from pipeline.tools.replay import replay
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from typing import BinaryIO
 
-from pipeline.traffic import TrafficGenerator
+from pipeline.dev.traffic import TrafficGenerator
 
 _PROGRESS_EVERY = 100_000
 _FILL = 0.98  # --days without a rate: aim the count at 98% of the span, so it rarely wraps

@@ -9,7 +9,7 @@ from confluent_kafka.admin import AdminClient
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.kafka.config import load_kafka_settings
+from pipeline.config.kafka import load_kafka_settings
 from pipeline.kafka.topics import Plan, apply, load_topics, plan
 
 _KIND = {"create": "create", "add_partitions": "add partitions", "alter_config": "alter config"}

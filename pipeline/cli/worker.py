@@ -20,19 +20,19 @@ import os
 import signal
 from collections.abc import Callable
 
-from pipeline import logs
 from pipeline.cli.common import add_engine_options, read_keys_file
+from pipeline.cli.gc_tuning import tune_gc
+from pipeline.config.engine import EngineSettings, load_engine_settings
+from pipeline.config.env_names import unknown_names
+from pipeline.config.kafka import KafkaSettings, load_kafka_settings
+from pipeline.config.registry import RegistrySettings, load_registry_settings
+from pipeline.config.worker import WorkerSettings, load_worker_settings
 from pipeline.core.day_keys import day_label
-from pipeline.env_names import unknown_names
 from pipeline.errors import UNREACHABLE_EXIT, ConfigError, UnreachableError
-from pipeline.kafka.config import KafkaSettings, load_kafka_settings
-from pipeline.registry.settings import RegistrySettings, load_registry_settings
-from pipeline.runtime import tune_gc
+from pipeline.observability import logs
 from pipeline.secrets.store import DaySecretUnavailable
-from pipeline.settings import EngineSettings, load_engine_settings
-from pipeline.worker.faust_engine import run_faust
+from pipeline.worker.faust_runtime import run_faust
 from pipeline.worker.loop import run_confluent
-from pipeline.worker.settings import WorkerSettings, load_worker_settings
 from pipeline.worker.setup import WorkerSetup, build_setup
 from pipeline.worker.shutdown import StopSignal
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.errors import ConfigError, UsageError
-from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.errors import KafkaReadError
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.kafka.config import KafkaSettings
+from pipeline.config.kafka import KafkaSettings
 from pipeline.kafka.errors import TopicsError
 
 # Roles whose topic name a KafkaSettings field overrides.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 
-from pipeline.bulk_histogram import BulkHistogram
+from pipeline.observability.bulk_histogram import BulkHistogram
 from pipeline.observability.specs import METRICS, Kind, MetricSpec
 
 

@@ -2,7 +2,7 @@
 
 Everything else is derived from `METRICS`: the collectors `WorkerMetrics` registers
 (`pipeline.observability.collectors`), `METRIC_NAMES` (the alert and dashboard tests), the
-names the live demo reads (`pipeline/demo/metrics.py`) and the table in docs/worker.md
+names the live demo reads (`pipeline/dev/demo/metrics.py`) and the table in docs/worker.md
 (`pipeline.observability.metric_table`). Names, types, help texts and labels are what the
 Prometheus rules, the dashboard and the alerts rely on: change them only together.
 """
@@ -62,7 +62,9 @@ class MetricSpec:
     meaning: str
     labels: tuple[Label, ...] = ()
     buckets: tuple[float, ...] = ()
-    bulk: bool = False  # a histogram observed a batch at a time (pipeline.bulk_histogram)
+    bulk: bool = (
+        False  # a histogram observed a batch at a time (pipeline.observability.bulk_histogram)
+    )
 
     @property
     def base_name(self) -> str:

@@ -6,12 +6,12 @@ import time
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
+from pipeline.codec.dead_letter import as_json, dead_letter
 from pipeline.core.day_keys import DayKeys
 from pipeline.core.engine import BatchResult, Engine
-from pipeline.deadletter import as_json, dead_letter
+from pipeline.observability.run_summary import Summary
 from pipeline.offline.reader import read_batches
 from pipeline.offline.writers import JsonlRejects, RecordWriter
-from pipeline.summary import Summary
 
 
 def write_result(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pipeline.codec.wire import SchemaById
+from pipeline.config.registry import RegistrySettings, load_registry_settings
 from pipeline.errors import UsageError
 from pipeline.registry.client import RegistryClient, RegistryError, RegistryUnreachable
-from pipeline.registry.settings import RegistrySettings, load_registry_settings
 
 
 def client_for(settings: RegistrySettings) -> RegistryClient:

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from pipeline.codec.history import current_revision
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER, canonical_form, load_schema
 from pipeline.codec.wire import CONFLUENT, WireFormat, subject
+from pipeline.config.kafka import KafkaSettings
+from pipeline.config.registry import RegistrySettings
 from pipeline.errors import ConfigError
-from pipeline.kafka.config import KafkaSettings
 from pipeline.registry.client import (
     IncompatibleSchema,
     RegistryClient,
@@ -28,7 +29,6 @@ from pipeline.registry.client import (
     RegistryUnreachable,
 )
 from pipeline.registry.lookup import client_for
-from pipeline.registry.settings import RegistrySettings
 
 log = logging.getLogger(__name__)
 COMPATIBILITY = "FULL"

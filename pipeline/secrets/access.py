@@ -11,10 +11,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core.day_keys import DayKeys
 from pipeline.core.keys import KeyRing
 from pipeline.errors import UsageError
-from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.errors import KafkaUnreachableError
 from pipeline.secrets.ephemeral import EphemeralDays
 from pipeline.secrets.held import HeldDayKeys

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core.day_keys import HeldDays, day_key_id
 from pipeline.core.keys import Key, KeyRing
 from pipeline.errors import AnonymizerError
 from pipeline.kafka.clientlog import ClientLog
-from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.errors import no_cluster
 from pipeline.secrets.days import day_label, day_of, destroy_at, expired, live_days
 from pipeline.secrets.wrap import new_secret, unwrap, wrap, wrapped_key_id

@@ -1,7 +1,7 @@
 """The streaming worker: Kafka in, the privacy engine once per batch, one transaction out."""
 
+from pipeline.config.worker import WorkerSettings, load_worker_settings
 from pipeline.worker.loop import run_confluent
-from pipeline.worker.settings import WorkerSettings, load_worker_settings
 from pipeline.worker.setup import WorkerSetup, build_setup
 
 __all__ = [

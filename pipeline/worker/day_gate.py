@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from pipeline.core.day_keys import HeldDays
-from pipeline.metrics import WorkerMetrics
+from pipeline.observability.metrics import WorkerMetrics
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretUnavailable
 from pipeline.worker.kafkalog import RateLimited

@@ -23,7 +23,7 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
 from pipeline.core.day_keys import HeldDays
-from pipeline.probes import STATS_INTERVAL_MS
+from pipeline.observability.probes import STATS_INTERVAL_MS
 from pipeline.worker.day_gate import DayGate
 from pipeline.worker.kafkalog import RateLimited, callbacks, describe
 from pipeline.worker.lag import LagTracker

@@ -15,12 +15,12 @@ from typing import Any
 
 from confluent_kafka import Message
 
+from pipeline.codec.dead_letter import DeadLetterCodec, dead_letter
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER, canonical_form, load_schema
 from pipeline.codec.single_object import header
 from pipeline.core.day_keys import DayKeys
 from pipeline.core.engine import BatchResult, Engine
 from pipeline.core.reasons import Reason
-from pipeline.deadletter import DeadLetterCodec, dead_letter
 
 FINGERPRINT = "schema-fingerprint"
 KEY_ID = "key-id"

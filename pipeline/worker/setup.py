@@ -13,18 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.codec.wire import WireFormat
+from pipeline.config.engine import EngineSettings
+from pipeline.config.kafka import KafkaSettings
+from pipeline.config.registry import RegistrySettings
+from pipeline.config.worker import WorkerSettings
 from pipeline.core.engine import Engine
 from pipeline.core.keys import KeyRing
 from pipeline.errors import ConfigError
-from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.errors import KafkaUnreachableError
-from pipeline.metrics import WorkerMetrics
-from pipeline.registry.settings import RegistrySettings
+from pipeline.observability.metrics import WorkerMetrics
 from pipeline.registry.startup import wire_format
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable
-from pipeline.settings import EngineSettings
-from pipeline.worker.settings import WorkerSettings
 from pipeline.worker.shutdown import StopSignal
 from pipeline.worker.startup import output_limits, record_limit
 

@@ -9,8 +9,8 @@ import time
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.errors import ConfigError
-from pipeline.kafka.config import KafkaSettings
 from pipeline.kafka.errors import KafkaUnreachableError
 
 log = logging.getLogger(__name__)

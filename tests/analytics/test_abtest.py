@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 
 import pytest
-from analytics_records import DAY, conversion, exposure, rec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.analytics.abtest import Attribution, table
 from pipeline.analytics.intervals import newcombe, wilson
 from pipeline.analytics.units import visitors_per_site_day
+from tests.analytics.analytics_records import DAY, conversion, exposure, rec
 
 
 def _result(records: list[dict], **kw: str) -> dict[str, tuple[int, int]]:

@@ -13,7 +13,7 @@ import pytest
 from pipeline.analytics.abtest import Attribution, table
 from pipeline.analytics.heatmap import Heatmap, class_label
 from pipeline.cli.main import main
-from pipeline.output_reader import FileSource
+from pipeline.tools.output_reader import FileSource
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ from confluent_kafka import Producer
 from pipeline.analytics.abtest import Attribution, table
 from pipeline.analytics.heatmap import Heatmap, class_label
 from pipeline.cli.main import main
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core import Engine
 from pipeline.core.engine import Record
-from pipeline.kafka.config import KafkaSettings
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator
 
 pytestmark = pytest.mark.kafka
 

@@ -15,8 +15,8 @@ from pipeline.analytics.intervals import wilson
 from pipeline.analytics.raw import RawView
 from pipeline.analytics.units import visitors_per_site_day
 from pipeline.core import Engine
+from pipeline.dev.traffic import TrafficGenerator, experiments, layout
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator, experiments, layout
 
 COUNT = 150_000
 DAYS = 3

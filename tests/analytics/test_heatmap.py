@@ -6,7 +6,6 @@ import struct
 from pathlib import Path
 
 import pytest
-from analytics_records import DAY, conversion, exposure, rec, tap
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +20,7 @@ from pipeline.analytics.heatmap import (
     viewport_class,
 )
 from pipeline.analytics.plots import abtest_figure, heatmap_figure, limit, save_png
+from tests.analytics.analytics_records import DAY, conversion, exposure, rec, tap
 
 
 @pytest.mark.parametrize(

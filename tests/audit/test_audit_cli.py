@@ -7,13 +7,13 @@ from pathlib import Path
 
 import orjson
 import pytest
-from audit_records import record
 
 from pipeline.cli.main import main
 from pipeline.core import Engine
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.offline.writers import AvroContainer, JsonlRecords
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator
+from tests.audit.audit_records import record
 
 POLICY = resources.files("pipeline.policies").joinpath("web-events.v1.toml").read_text("utf-8")
 PSEUDONYMS = ("event_id", "visitor_key", "session_key")

@@ -6,14 +6,14 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from audit_records import QI, record
 
 from pipeline.audit.measure import Audit
 from pipeline.audit.thresholds import checks
 from pipeline.core.audit_rules import AuditRules
 from pipeline.core.policy import load_policy
 from pipeline.errors import ConfigError
-from pipeline.output_reader import field_names
+from pipeline.tools.output_reader import field_names
+from tests.audit.audit_records import QI, record
 
 TEXT = resources.files("pipeline.policies").joinpath("web-events.v1.toml").read_text("utf-8")
 START = TEXT.index("[audit]\n")

@@ -10,12 +10,12 @@ import pytest
 from confluent_kafka import Producer
 
 from pipeline.cli.main import main
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core import Engine
 from pipeline.core.engine import Record
-from pipeline.kafka.config import KafkaSettings
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.offline.writers import JsonlRecords
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator
 
 pytestmark = pytest.mark.kafka
 

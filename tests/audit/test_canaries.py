@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from audit_records import record
-
 from pipeline.audit.canaries import Canaries, findings_in
 from pipeline.audit.measure import text_fields
 from pipeline.core.policy import load_policy
 from pipeline.core.scrub_text import scrub_text
+from tests.audit.audit_records import record
 
 FIELDS = text_fields(load_policy())
 

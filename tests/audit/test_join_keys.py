@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from audit_records import DAY0, record
-
 from pipeline.audit.groups import site_day
 from pipeline.audit.join_keys import JoinKeys
-from pipeline.output_reader import field_names
+from pipeline.tools.output_reader import field_names
+from tests.audit.audit_records import DAY0, record
 
 
 def _rows(records: list[dict], rare: int = 2) -> dict[str, dict]:

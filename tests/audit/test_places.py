@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from audit_records import record
-
 from pipeline.audit.places import GeoNamesPopulations, Places
 from pipeline.core.geo_population import country_populations, region_floors
+from tests.audit.audit_records import record
 
 
 @dataclass

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from audit_records import DAY0, QI, record
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.audit.groups import site_day
 from pipeline.audit.uniqueness import Uniqueness
+from tests.audit.audit_records import DAY0, QI, record
 
 
 def _figures(records: list[dict], fields: tuple[str, ...] = QI) -> dict:

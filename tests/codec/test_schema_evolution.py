@@ -11,7 +11,6 @@ from typing import Any
 import fastavro
 import pytest
 from fastavro.read import SchemaResolutionError
-from schema_changes import COMPATIBLE, INCOMPATIBLE, with_symbol
 
 from pipeline.cli.main import main
 from pipeline.codec.evolution import chain_problems, resolution_problems, samples
@@ -19,8 +18,9 @@ from pipeline.codec.history import FAMILIES, by_fingerprint, current_revision, r
 from pipeline.codec.schema_check import check, check_all
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER, load_schema
 from pipeline.core import Engine
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator
+from tests.codec.schema_changes import COMPATIBLE, INCOMPATIBLE, with_symbol
 
 PAIRS = [
     (f, w.number, r.number)

@@ -7,20 +7,20 @@ import uuid
 
 import pytest
 
+from pipeline.codec.dead_letter import DeadLetterCodec, dead_letter
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER
 from pipeline.codec.wire import MessageDecoder, WireFormat, confluent_header
+from pipeline.config.registry import RegistrySettings
 from pipeline.core import Engine
 from pipeline.core.reasons import Reason
-from pipeline.deadletter import DeadLetterCodec, dead_letter
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.errors import UnreachableError, UsageError
 from pipeline.kafka.broker import free_port
 from pipeline.registry.client import RegistryClient
 from pipeline.registry.embedded import EmbeddedRegistry
 from pipeline.registry.lookup import schema_lookup
-from pipeline.registry.settings import RegistrySettings
 from pipeline.registry.startup import schema_text
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator
 
 DAYS = EphemeralDays()
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geo_db
 import pytest
-from core_events import make_ring
 
 from pipeline.core import Engine
 from pipeline.core.keys import KeyRing
+from tests.core import geo_db
+from tests.core.core_events import make_ring
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from core_events import EVENT_TIME, dumps, valid_event, without
-
 from pipeline.core import Reason
 from pipeline.core.policy import load_policy
+from tests.core.core_events import EVENT_TIME, dumps, valid_event, without
 
 BASE = dumps(valid_event())
 MAX_PAYLOAD = load_policy().max_payload_bytes

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core_events import DAYS, only_reject, readable
-
 from pipeline.core import Engine, Reason, Reject
 from pipeline.core.engine import IDENTITY_STEPS, size_bucket
 from pipeline.core.keys import KeyRing
 from pipeline.core.raw_event import FIELDS
 from pipeline.core.seal import unseal
+from tests.core.core_events import DAYS, only_reject, readable
 
 STEP_NAMES = (
     "limit_size",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
 import pytest
-from core_events import DAYS, dumps, only_record, valid_event
 
 from pipeline.core import Engine
 from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, ClientResolver, parse_ip
 from pipeline.errors import ConfigError
+from tests.core.core_events import DAYS, dumps, only_record, valid_event
 
 
 @pytest.mark.parametrize(

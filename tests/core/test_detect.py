@@ -13,11 +13,11 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from written_forms import full_width, luhn_complete, my_number
 
 from pipeline.core.detect import MARKERS, Kind, find, redact
 from pipeline.core.normalize import normalize_text
 from pipeline.core.scrub_text import scrub_text
+from tests.core.written_forms import full_width, luhn_complete, my_number
 
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 JOINTS = [" ", "、", "。", "(", ")", "（", "）", ":", "：", "・", "/", "-", "\n", "「", "」", "は"]

@@ -12,10 +12,10 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_detect import SETTINGS, _digits, _obfuscated, _scrubbed
 
 from pipeline.core.normalize import normalize_text
 from pipeline.core.scrub_text import scrub_text
+from tests.core.test_detect import SETTINGS, _digits, _obfuscated, _scrubbed
 
 MARKER = re.compile(r"\[(?:email|ip|phone|card|id|token|geo)\]")
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 import fastavro
-from core_events import DAYS, SeededDays, dumps, valid_event
 from fastavro.schema import fingerprint, parse_schema, to_parsing_canonical_form
 
 from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.codec.single_object import split
 from pipeline.core import Engine
-from pipeline.traffic import TrafficGenerator
+from pipeline.dev.traffic import TrafficGenerator
+from tests.core.core_events import DAYS, SeededDays, dumps, valid_event
 
 
 def _batch() -> list[bytes]:

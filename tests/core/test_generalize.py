@@ -7,7 +7,6 @@ import uuid
 from collections import Counter
 
 import orjson
-from core_events import DAY_MS, DAYS, EVENT_TIME, dumps, make_ring, only_record, valid_event
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +15,16 @@ from pipeline.core.engine import size_bucket
 from pipeline.core.policy import load_policy
 from pipeline.core.pseudonyms import Pseudonymizer, day_of
 from pipeline.core.steps.identity import OTHER_KEY
-from pipeline.traffic import TrafficGenerator
+from pipeline.dev.traffic import TrafficGenerator
+from tests.core.core_events import (
+    DAY_MS,
+    DAYS,
+    EVENT_TIME,
+    dumps,
+    make_ring,
+    only_record,
+    valid_event,
+)
 
 POLICY = load_policy()
 BUCKET = POLICY.fields["viewport_width"].bucket

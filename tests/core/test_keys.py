@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 
 import pytest
-from core_events import make_ring, secret_for
 
 from pipeline.core.keys import MIN_KEY_BYTES, Key, KeyRing, Purpose
 from pipeline.errors import ConfigError
+from tests.core.core_events import make_ring, secret_for
 
 SECRET = base64.b64encode(secret_for("sensitive")).decode()
 SHORT = base64.b64encode(b"s3cr3t-but-too-short-xyz").decode()

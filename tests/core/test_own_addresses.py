@@ -7,11 +7,8 @@ from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
 import pytest
-from address_text import forms, key, percent, spelled
-from core_events import DAYS, dumps, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from written_forms import full_width
 
 from pipeline.core import Engine
 from pipeline.core.address_forms import address_values, cut, find_forms
@@ -20,6 +17,9 @@ from pipeline.core.policy import Action, load_policy
 from pipeline.core.raw_event import RawWebEvent, decode
 from pipeline.core.steps.base import Context, Work
 from pipeline.core.steps.own_addresses import ForgetAddresses
+from tests.core.address_text import forms, key, percent, spelled
+from tests.core.core_events import DAYS, dumps, valid_event
+from tests.core.written_forms import full_width
 
 POLICY = load_policy()
 SCRUB_FIELDS = [r.name for r in POLICY.with_action(Action.SCRUB)]

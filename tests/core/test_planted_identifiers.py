@@ -12,13 +12,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from core_events import DAYS, dumps, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from written_forms import full_width, luhn_complete, my_number
 
 from pipeline.core import Engine
 from pipeline.core.normalize import normalize_text
+from tests.core.core_events import DAYS, dumps, valid_event
+from tests.core.written_forms import full_width, luhn_complete, my_number
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

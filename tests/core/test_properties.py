@@ -9,7 +9,6 @@ from ipaddress import IPv4Address, ip_address
 from typing import Any
 
 import pytest
-from core_events import CHROME_UA, DAYS, EVENT_TIME, dumps, make_ring, readable, valid_event
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,15 @@ from pipeline.core import Engine
 from pipeline.core.engine import size_bucket
 from pipeline.core.pseudonyms import Pseudonymizer
 from pipeline.core.raw_event import FIELDS
+from tests.core.core_events import (
+    CHROME_UA,
+    DAYS,
+    EVENT_TIME,
+    dumps,
+    make_ring,
+    readable,
+    valid_event,
+)
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -6,7 +6,12 @@ import re
 from ipaddress import ip_address
 
 import pytest
-from core_events import (
+
+from pipeline.core import Engine, Reason
+from pipeline.core.day_keys import DayKeys, HeldDays, day_key_id, day_of_key_id
+from pipeline.core.keys import Key
+from pipeline.core.pseudonyms import Pseudonymizer, day_of, output_event_id
+from tests.core.core_events import (
     DAY_MS,
     DAYS,
     EVENT_TIME,
@@ -17,11 +22,6 @@ from core_events import (
     only_reject,
     valid_event,
 )
-
-from pipeline.core import Engine, Reason
-from pipeline.core.day_keys import DayKeys, HeldDays, day_key_id, day_of_key_id
-from pipeline.core.keys import Key
-from pipeline.core.pseudonyms import Pseudonymizer, day_of, output_event_id
 
 KEY_TEXT = re.compile(r"[A-Za-z0-9_-]{22}")
 DAY_START = EVENT_TIME - EVENT_TIME % DAY_MS

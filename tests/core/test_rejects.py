@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from core_events import (
+
+from pipeline.core import Engine, Reason
+from pipeline.core.keys import Key, KeyRing
+from pipeline.core.raw_event import FIELDS
+from pipeline.core.seal import UnsealError, unseal
+from tests.core.core_events import (
     DAYS,
     SeededDays,
     dumps,
@@ -14,13 +19,8 @@ from core_events import (
     valid_event,
     without,
 )
-from reject_cases import BASE, CASES, MAX_PAYLOAD
-from reject_checks import check_reject
-
-from pipeline.core import Engine, Reason
-from pipeline.core.keys import Key, KeyRing
-from pipeline.core.raw_event import FIELDS
-from pipeline.core.seal import UnsealError, unseal
+from tests.core.reject_cases import BASE, CASES, MAX_PAYLOAD
+from tests.core.reject_checks import check_reject
 
 
 @pytest.mark.parametrize(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from core_events import CHROME_UA, dumps, only_record, valid_event
 
 from pipeline.core import Engine
 from pipeline.core.policy import load_policy
 from pipeline.core.scrub_text import scrub_text
 from pipeline.core.scrub_url import normalize_url
 from pipeline.core.user_agent import reduce_user_agent
+from tests.core.core_events import CHROME_UA, dumps, only_record, valid_event
 
 POLICY = load_policy()
 LIMITS = {name: rule.max_length for name, rule in POLICY.fields.items() if rule.max_length}

@@ -7,13 +7,13 @@ import random
 import re
 
 import pytest
-from benign_corpus import BENIGN_PATHS, BENIGN_TEXT, USER_AGENTS
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.core.detect import MARKERS, Finding, Kind, find
 from pipeline.core.normalize import normalize_text
 from pipeline.core.scrub_text import EMAIL, IP, TOKEN, scrub_text
+from tests.core.benign_corpus import BENIGN_PATHS, BENIGN_TEXT, USER_AGENTS
 
 # --- benign text ---------------------------------------------------------------------------------
 

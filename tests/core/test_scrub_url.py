@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from core_events import DAYS, dumps, only_record, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from pipeline.core.scrub_url import (
     cut,
     normalize_url,
 )
+from tests.core.core_events import DAYS, dumps, only_record, valid_event
 
 POLICY = load_policy()
 URLS = UrlScrubber(POLICY.query_allowlist, POLICY.query_denylist)

@@ -8,14 +8,14 @@ import re
 import time
 
 import pytest
-from core_events import DAYS, dumps, valid_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from url_secrets import ENCODINGS, KINDS, PLACES, secrets, views
 
 from pipeline.core import Engine
 from pipeline.core.policy import load_policy
 from pipeline.core.scrub_url import UrlScrubber, normalize_url
+from tests.core.core_events import DAYS, dumps, valid_event
+from tests.core.url_secrets import ENCODINGS, KINDS, PLACES, secrets, views
 
 POLICY = load_policy()
 URLS = UrlScrubber(POLICY.query_allowlist, POLICY.query_denylist)
@@ -55,16 +55,16 @@ def test_planted_personal_data_never_comes_out(
 
 
 def _benign() -> list[str]:
-    from benign_urls import BENIGN_URLS
+    from tests.core.benign_urls import BENIGN_URLS
 
     urls = list(BENIGN_URLS)
     try:
-        from benign_corpus import BENIGN_PATHS  # engineer A's corpus, once it exists
+        from tests.core.benign_corpus import BENIGN_PATHS  # engineer A's corpus, once it exists
     except ImportError:
         BENIGN_PATHS = ()
     urls += [f"https://shop.example.jp{p if p.startswith('/') else '/' + p}" for p in BENIGN_PATHS]
 
-    from pipeline.traffic import content
+    from pipeline.dev.traffic import content
 
     for pages in content.site_pages(random.Random(7), 8):
         urls += [p.url for p in pages]

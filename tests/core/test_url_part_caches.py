@@ -5,11 +5,11 @@ seen before, in other URLs, or never; long parts bypass the caches and agree wit
 from __future__ import annotations
 
 import pytest
-from benign_urls import BENIGN_URLS
 
 from pipeline.core import scrub_url, url_parts
 from pipeline.core.policy import load_policy
 from pipeline.core.scrub_url import UrlScrubber
+from tests.core.benign_urls import BENIGN_URLS
 
 POLICY = load_policy()
 HOSTS = ("https://shop.example.jp", "http://192.0.2.1:8080", "https://[::ffff:c000:201]")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from core_events import dumps, only_record, valid_event
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.core import Engine
 from pipeline.core.user_agent import reduce_user_agent
-from pipeline.traffic.agents import _ANDROID_MODELS
+from pipeline.dev.traffic.agents import _ANDROID_MODELS
+from tests.core.core_events import dumps, only_record, valid_event
 
 CASES = [
     (

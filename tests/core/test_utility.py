@@ -6,12 +6,12 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import orjson
-from core_events import DAYS
 
 from pipeline.core import Engine
 from pipeline.core.normalize import normalize_text
 from pipeline.core.scrub_url import normalize_url
-from pipeline.traffic import TrafficGenerator
+from pipeline.dev.traffic import TrafficGenerator
+from tests.core.core_events import DAYS
 
 EXACT = ("event_type", "x", "y", "scroll_depth", "screen_width", "screen_height", "page_views")
 AB = ("experiment_id", "variant_id", "conversion_goal")

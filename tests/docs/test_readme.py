@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from confluent_kafka import Producer
 
-from pipeline import policy_table, settings_table
-from pipeline.core import Engine
+from pipeline.config import table as settings_table
+from pipeline.config.kafka import KafkaSettings
+from pipeline.core import Engine, policy_table
 from pipeline.core.policy import load_policy
-from pipeline.kafka.config import KafkaSettings
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"

@@ -12,15 +12,13 @@ import pytest
 from confluent_kafka import Producer
 
 from pipeline.codec.wire import confluent_header
-from pipeline.kafka.config import KafkaSettings
+from pipeline.config.kafka import KafkaSettings
 from pipeline.registry.embedded import EmbeddedRegistry
 
 pytestmark = [pytest.mark.kafka]
 REPO = Path(__file__).resolve().parents[2]
-WORKER_TESTS = REPO / "tests" / "worker"
-sys.path.insert(0, str(WORKER_TESTS))
-from processes import WorkerProcess, worker_env  # noqa: E402
-from worker_helpers import Raw, produce_raw, read_committed, traffic, wait_drained  # noqa: E402
+from tests.worker.processes import WorkerProcess, worker_env  # noqa: E402
+from tests.worker.worker_helpers import Raw, produce_raw, read_committed, traffic, wait_drained  # noqa: E402
 
 
 def _example(name: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -11,9 +11,9 @@ import pytest
 from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient
 
-from pipeline import logs
+from pipeline.config.kafka import load_kafka_settings
 from pipeline.kafka.clientlog import CLIENT_LOG, LOGGER, ClientLog
-from pipeline.kafka.config import load_kafka_settings
+from pipeline.observability import logs
 
 CLOSED = "127.0.0.1:1"  # nothing listens on port 1
 

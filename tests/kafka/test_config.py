@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from confluent_kafka import Consumer, Producer
 
+from pipeline.config.kafka import KafkaSettings, load_kafka_settings
 from pipeline.errors import ConfigError
-from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 
 SECRET = "s3cr3t-Pa55word"
 

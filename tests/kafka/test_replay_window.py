@@ -18,7 +18,7 @@ from confluent_kafka.admin import (
 )
 
 from pipeline.cli.main import main
-from pipeline.kafka.config import DEFAULT_REPLAY_WINDOW_HOURS, KafkaSettings, load_kafka_settings
+from pipeline.config.kafka import DEFAULT_REPLAY_WINDOW_HOURS, KafkaSettings, load_kafka_settings
 from pipeline.kafka.errors import TopicsError
 from pipeline.kafka.topics import default_topics_file, load_topics, plan
 

@@ -11,8 +11,8 @@ from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType
 
 from pipeline.cli import topics as topics_cli
+from pipeline.config.kafka import KafkaSettings, load_kafka_settings
 from pipeline.kafka.broker import free_port
-from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.errors import KafkaUnreachableError, TopicsError
 from pipeline.kafka.topics import TopicSpec, apply, default_topics_file, load_topics, plan
 

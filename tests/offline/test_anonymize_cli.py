@@ -21,8 +21,8 @@ from pipeline.core import scrub_url
 from pipeline.core.client_ip import parse_ip
 from pipeline.core.day_keys import day_of_key_id
 from pipeline.core.policy import Action, load_policy
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.days import day_of
-from pipeline.traffic import TrafficGenerator
 
 KEYS = "t1:" + base64.b64encode(bytes(range(32))).decode()
 

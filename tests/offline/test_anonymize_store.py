@@ -14,12 +14,12 @@ import pytest
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from pipeline.cli.main import main
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core import Engine
 from pipeline.core.keys import KeyRing
 from pipeline.core.seal import unseal
-from pipeline.kafka.config import KafkaSettings
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.access import open_store
-from pipeline.traffic import TrafficGenerator
 
 pytestmark = pytest.mark.kafka
 KEYS = "s1:" + base64.b64encode(bytes(range(2, 34))).decode()

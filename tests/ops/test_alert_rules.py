@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import yaml
-from prom_tool import PROM_DIR, ROOT, recorded_names, rules
 
-from pipeline.metrics import METRIC_NAMES
+from pipeline.observability.metrics import METRIC_NAMES
+from tests.ops.prom_tool import PROM_DIR, ROOT, recorded_names, rules
 
 RUNBOOK = ROOT / "ops" / "RUNBOOK.md"
 TESTS = PROM_DIR / "tests"

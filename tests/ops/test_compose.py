@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from prom_tool import promtool
 
 from pipeline.cli.main import build_parser
-from pipeline.settings_table import SECTIONS
+from pipeline.config.table import SECTIONS
+from tests.ops.prom_tool import promtool
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "compose.yaml"

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from dashboard_tool import COMMITTED, committed, generator, names, queries, runnable
-from prom_tool import promtool, recorded_names
 
-from pipeline.metrics import METRIC_NAMES
+from pipeline.observability.metrics import METRIC_NAMES
+from tests.ops.dashboard_tool import COMMITTED, committed, generator, names, queries, runnable
+from tests.ops.prom_tool import promtool, recorded_names
 
 SUFFIXES = ("_total", "_bucket", "_sum", "_count")
 PROCESS = {"process_cpu_seconds_total", "process_resident_memory_bytes"}

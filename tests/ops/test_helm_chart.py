@@ -13,9 +13,9 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
-from helm_tool import BUILD_SCRIPT, CHART, EXAMPLE_VALUES, helm
 
-from pipeline.settings_table import SECTIONS
+from pipeline.config.table import SECTIONS
+from tests.ops.helm_tool import BUILD_SCRIPT, CHART, EXAMPLE_VALUES, helm
 
 KUBERNETES = ("1.25", "1.37")  # the chart's kubeVersion floor, and the newest schemas shipped
 CRD_KINDS = {"ServiceMonitor"}  # the Prometheus Operator's: no schema in kubernetes-validate

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.kafka.broker import free_port
-from pipeline.kafka.config import KafkaSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"

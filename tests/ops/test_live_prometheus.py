@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import urllib.parse
 import urllib.request
 import uuid
@@ -19,16 +18,14 @@ from typing import Any
 import pytest
 import yaml
 from confluent_kafka.admin import AdminClient
-from dashboard_tool import committed, queries, runnable
-from prom_tool import PROM_DIR, ROOT, recorded_names, rules, tool
 
+from pipeline.config.kafka import KafkaSettings, load_kafka_settings
 from pipeline.kafka.broker import EmbeddedBroker, free_port
-from pipeline.kafka.config import KafkaSettings, load_kafka_settings
 from pipeline.kafka.topics import apply, load_topics, plan
-
-sys.path.insert(0, str(ROOT / "tests" / "worker"))
-from processes import WorkerProcess, worker_env
-from worker_helpers import Raw, committed_total, produce_raw, traffic, wait_until
+from tests.ops.dashboard_tool import committed, queries, runnable
+from tests.ops.prom_tool import PROM_DIR, recorded_names, rules, tool
+from tests.worker.processes import WorkerProcess, worker_env
+from tests.worker.worker_helpers import Raw, committed_total, produce_raw, traffic, wait_until
 
 pytestmark = pytest.mark.kafka
 JOB = "event-anonymizer"

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dashboard_tool import committed, queries
-from prom_tool import PROM_DIR, rules
 from prometheus_client import generate_latest
 
 from pipeline.core.engine import Engine
-from pipeline.metrics import METRIC_NAMES, WorkerMetrics
 from pipeline.observability import metric_table
+from pipeline.observability.metrics import METRIC_NAMES, WorkerMetrics
 from pipeline.observability.specs import METRICS
+from tests.ops.dashboard_tool import committed, queries
+from tests.ops.prom_tool import PROM_DIR, rules
 
 METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "worker.md"
 SUFFIXES = ("_bucket", "_sum", "_count")

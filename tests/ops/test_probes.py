@@ -10,10 +10,10 @@ import urllib.request
 import pytest
 from confluent_kafka import Consumer
 
+from pipeline.config.kafka import load_kafka_settings
 from pipeline.core.engine import Engine
-from pipeline.kafka.config import load_kafka_settings
-from pipeline.metrics import WorkerMetrics
-from pipeline.probes import Health
+from pipeline.observability.metrics import WorkerMetrics
+from pipeline.observability.probes import Health
 
 
 def _free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from prom_tool import BUILD_SCRIPT, PROM_DIR, RULE_FILES, promtool
+from tests.ops.prom_tool import BUILD_SCRIPT, PROM_DIR, RULE_FILES, promtool
 
 
 def test_promtool_checks_the_configuration_and_the_rules() -> None:

@@ -10,13 +10,13 @@ import uuid
 from typing import Any
 
 import pytest
-from schema_changes import COMPATIBLE, INCOMPATIBLE, ROOM_ONLY
 
 from pipeline.codec.history import FAMILIES, revisions
 from pipeline.codec.schema_check import check
 from pipeline.codec.schemas import ANONYMIZED
 from pipeline.registry.client import CONTENT_TYPE, RegistryClient
 from pipeline.registry.embedded import EmbeddedRegistry
+from tests.codec.schema_changes import COMPATIBLE, INCOMPATIBLE, ROOM_ONLY
 
 pytestmark = pytest.mark.registry
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
-from secrets_clock import HOUR, NOON, OTHER, RING, Clock
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core.keys import KeyRing
 from pipeline.kafka.broker import EmbeddedBroker
-from pipeline.kafka.config import KafkaSettings
 from pipeline.secrets.days import DAY_MS, day_of
 from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable
+from tests.secrets.secrets_clock import HOUR, NOON, OTHER, RING, Clock
 
 pytestmark = pytest.mark.kafka
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 from confluent_kafka.admin import AdminClient, NewTopic
-from secrets_clock import HOUR, NOON, OTHER, RING, Clock
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core.day_keys import day_of_key_id
-from pipeline.kafka.config import KafkaSettings
 from pipeline.secrets.days import DAY_MS, day_of
 from pipeline.secrets.ephemeral import LAST_DAY, EphemeralDays
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable
+from tests.secrets.secrets_clock import HOUR, NOON, OTHER, RING, Clock
 
 
 @pytest.fixture

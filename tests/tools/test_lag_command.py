@@ -10,7 +10,7 @@ import pytest
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
 from pipeline.cli.main import main
-from pipeline.kafka.config import KafkaSettings
+from pipeline.config.kafka import KafkaSettings
 
 HOUR_MS = 3_600_000
 _COORDINATOR_LOADING = {

@@ -8,20 +8,20 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tools_kafka import RING, point_env_at, produce, read_all, store_held
 
 from pipeline.cli.main import main
+from pipeline.codec.dead_letter import DeadLetterCodec, dead_letter
 from pipeline.codec.decoder import SingleObjectDecoder
 from pipeline.codec.schemas import DEAD_LETTER
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core import Engine
 from pipeline.core.day_keys import DAY_MS, day_of_key_id
 from pipeline.core.engine import Reject
 from pipeline.core.reasons import Reason
 from pipeline.core.seal import Sealer
-from pipeline.deadletter import DeadLetterCodec, dead_letter
-from pipeline.kafka.config import KafkaSettings
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.days import day_of
-from pipeline.traffic import TrafficGenerator
+from tests.tools.tools_kafka import RING, point_env_at, produce, read_all, store_held
 
 pytestmark = pytest.mark.kafka
 

@@ -9,21 +9,21 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tools_kafka import RING, Clock, point_env_at, produce, read_all, store_held
 
 from pipeline.cli.main import main
+from pipeline.codec.dead_letter import DeadLetterCodec, dead_letter
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core import Engine
-from pipeline.dead_letters import redrive
-from pipeline.deadletter import DeadLetterCodec, dead_letter
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.errors import UsageError
-from pipeline.kafka.config import KafkaSettings
 from pipeline.offline.run import anonymize_stream
 from pipeline.offline.writers import JsonlRecords, JsonlRejects
-from pipeline.peek import peek
-from pipeline.replay import replay
 from pipeline.secrets.access import STORE, day_keys, open_store
 from pipeline.secrets.days import day_of, destroy_at
-from pipeline.traffic import TrafficGenerator
+from pipeline.tools.inspect_records import peek
+from pipeline.tools.redrive import redrive
+from pipeline.tools.replay import replay
+from tests.tools.tools_kafka import RING, Clock, point_env_at, produce, read_all, store_held
 
 pytestmark = pytest.mark.kafka
 SHREDDED_LINE = "dead letters shredded: their day left the personal-data window"

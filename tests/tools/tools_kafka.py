@@ -8,9 +8,9 @@ import time
 import pytest
 from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPartition
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core.day_keys import HeldDays
 from pipeline.core.keys import KeyRing
-from pipeline.kafka.config import KafkaSettings
 from pipeline.secrets.access import open_store
 
 KEYS = "r1:" + base64.b64encode(bytes(range(1, 33))).decode()

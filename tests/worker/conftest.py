@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from processes import WorkerProcess, stop_all, worker_env
 
-from pipeline.kafka.config import KafkaSettings
+from pipeline.config.kafka import KafkaSettings
+from tests.worker.processes import WorkerProcess, stop_all, worker_env
 
 
 class Workers:

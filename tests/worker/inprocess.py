@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import threading
 
+from pipeline.config.engine import load_engine_settings
+from pipeline.config.kafka import KafkaSettings
+from pipeline.config.worker import load_worker_settings
 from pipeline.core.day_keys import DAY_MS
-from pipeline.kafka.config import KafkaSettings
-from pipeline.settings import load_engine_settings
 from pipeline.worker.loop import run_confluent
-from pipeline.worker.settings import load_worker_settings
 from pipeline.worker.setup import WorkerSetup, build_setup
 from pipeline.worker.shutdown import StopSignal
 

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import psutil
-from worker_helpers import KEYS, REPO, wait_until
 
-from pipeline.kafka.config import KafkaSettings
+from pipeline.config.kafka import KafkaSettings
+from tests.worker.worker_helpers import KEYS, REPO, wait_until
 
 
 def worker_env(settings: KafkaSettings, **extra: str) -> dict[str, str]:

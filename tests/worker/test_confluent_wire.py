@@ -13,8 +13,18 @@ import pytest
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
-from processes import worker_env
-from worker_helpers import (
+
+from pipeline.cli.main import main
+from pipeline.codec.schemas import ANONYMIZED
+from pipeline.codec.wire import MessageDecoder, confluent_header, subject
+from pipeline.config.kafka import KafkaSettings
+from pipeline.config.registry import RegistrySettings
+from pipeline.registry.client import RegistryClient
+from pipeline.registry.embedded import EmbeddedRegistry
+from pipeline.registry.lookup import schema_lookup
+from pipeline.tools.output_reader import TopicSource
+from tests.worker.processes import worker_env
+from tests.worker.worker_helpers import (
     REPO,
     Outputs,
     Raw,
@@ -25,16 +35,6 @@ from worker_helpers import (
     traffic,
     wait_drained,
 )
-
-from pipeline.cli.main import main
-from pipeline.codec.schemas import ANONYMIZED
-from pipeline.codec.wire import MessageDecoder, confluent_header, subject
-from pipeline.kafka.config import KafkaSettings
-from pipeline.output_reader import TopicSource
-from pipeline.registry.client import RegistryClient
-from pipeline.registry.embedded import EmbeddedRegistry
-from pipeline.registry.lookup import schema_lookup
-from pipeline.registry.settings import RegistrySettings
 
 pytestmark = [pytest.mark.kafka, pytest.mark.registry]
 

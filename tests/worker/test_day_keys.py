@@ -13,9 +13,15 @@ from collections import Counter
 
 import pytest
 from confluent_kafka.admin import AdminClient
-from inprocess import Clock, InProcessWorker, fast_group
-from processes import worker_env
-from worker_helpers import (
+
+from pipeline.config.kafka import KafkaSettings
+from pipeline.core.day_keys import DAY_MS, day_label
+from pipeline.core.keys import KeyRing
+from pipeline.kafka.topics import apply, load_topics, plan
+from pipeline.secrets.store import DaySecretStore
+from tests.worker.inprocess import Clock, InProcessWorker, fast_group
+from tests.worker.processes import worker_env
+from tests.worker.worker_helpers import (
     DEAD_LETTER_FP,
     DEAD_LETTER_SCHEMA,
     KEYS,
@@ -32,12 +38,6 @@ from worker_helpers import (
     wait_drained,
     wait_until,
 )
-
-from pipeline.core.day_keys import DAY_MS, day_label
-from pipeline.core.keys import KeyRing
-from pipeline.kafka.config import KafkaSettings
-from pipeline.kafka.topics import apply, load_topics, plan
-from pipeline.secrets.store import DaySecretStore
 
 pytestmark = pytest.mark.kafka
 OTHER = "m9:" + base64.b64encode(bytes(range(100, 132))).decode()  # another master key

@@ -6,8 +6,10 @@ import threading
 import time
 
 import pytest
-from metrics_helpers import metric_value, scrape
-from worker_helpers import (
+
+from pipeline.kafka.broker import free_port
+from tests.worker.metrics_helpers import metric_value, scrape
+from tests.worker.worker_helpers import (
     Raw,
     assert_each_once,
     committed_total,
@@ -17,8 +19,6 @@ from worker_helpers import (
     wait_drained,
     wait_until,
 )
-
-from pipeline.kafka.broker import free_port
 
 pytestmark = pytest.mark.kafka
 

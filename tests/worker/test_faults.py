@@ -10,7 +10,9 @@ import uuid
 import orjson
 import pytest
 from confluent_kafka.admin import AlterConfigOpType, ConfigEntry, ConfigResource, ResourceType
-from worker_helpers import (
+
+from pipeline.kafka.topics import apply, load_topics, plan
+from tests.worker.worker_helpers import (
     Raw,
     assert_each_once,
     committed_total,
@@ -20,8 +22,6 @@ from worker_helpers import (
     wait_drained,
     wait_until,
 )
-
-from pipeline.kafka.topics import apply, load_topics, plan
 
 pytestmark = pytest.mark.kafka
 

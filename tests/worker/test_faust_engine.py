@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from worker_helpers import (
+
+from tests.worker.worker_helpers import (
     Outputs,
     Raw,
     committed_total,

@@ -7,8 +7,8 @@ import copy
 
 from pipeline.core.engine import Engine
 from pipeline.core.reasons import Reason
+from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.traffic import TrafficGenerator
 from pipeline.worker.messages import PRODUCE_STEP, Outbox
 
 

@@ -9,7 +9,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from worker_helpers import (
+
+from pipeline.kafka.broker import free_port
+from tests.worker.worker_helpers import (
     Raw,
     assert_each_once,
     committed_total,
@@ -18,8 +20,6 @@ from worker_helpers import (
     traffic,
     wait_until,
 )
-
-from pipeline.kafka.broker import free_port
 
 pytestmark = pytest.mark.kafka
 

@@ -4,12 +4,12 @@ unless those are given; a worker on the latency profile commits no batch above i
 from __future__ import annotations
 
 import pytest
-from metrics_helpers import metric_value, scrape
-from worker_helpers import Raw, produce_raw, traffic, wait_drained, wait_until
 
+from pipeline.config.worker import PROFILES, load_worker_settings
 from pipeline.errors import ConfigError
 from pipeline.kafka.broker import free_port
-from pipeline.worker.settings import PROFILES, load_worker_settings
+from tests.worker.metrics_helpers import metric_value, scrape
+from tests.worker.worker_helpers import Raw, produce_raw, traffic, wait_drained, wait_until
 
 
 def test_profiles_fill_batch_size_and_wait() -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
-from worker_helpers import read_committed
 
-from pipeline.kafka.config import KafkaSettings
+from pipeline.config.kafka import KafkaSettings
 from pipeline.worker.messages import Outgoing
 from pipeline.worker.transactions import Aborted, Committed, Transactions
+from tests.worker.worker_helpers import read_committed
 
 pytestmark = pytest.mark.kafka
 

@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 import orjson
-from worker_helpers import KEYS, REPO
+
+from tests.worker.worker_helpers import KEYS, REPO
 
 
 def _worker(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

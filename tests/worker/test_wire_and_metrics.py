@@ -7,9 +7,12 @@ import subprocess
 import sys
 
 import pytest
-from metrics_helpers import metric_value, scrape
-from processes import worker_env
-from worker_helpers import (
+
+from pipeline import __version__
+from pipeline.kafka.broker import free_port
+from tests.worker.metrics_helpers import metric_value, scrape
+from tests.worker.processes import worker_env
+from tests.worker.worker_helpers import (
     ANONYMIZED_FP,
     ANONYMIZED_SCHEMA,
     DEAD_LETTER_FP,
@@ -26,9 +29,6 @@ from worker_helpers import (
     wait_drained,
     wait_until,
 )
-
-from pipeline import __version__
-from pipeline.kafka.broker import free_port
 
 pytestmark = pytest.mark.kafka
 

@@ -21,10 +21,10 @@ import orjson
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
+from pipeline.config.kafka import KafkaSettings
 from pipeline.core.day_keys import DayKeys, HeldDays
 from pipeline.core.keys import KeyRing
 from pipeline.core.pseudonyms import output_event_id
-from pipeline.kafka.config import KafkaSettings
 from pipeline.secrets.store import DaySecretStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -244,7 +244,7 @@ def traffic(
 ) -> list[bytes]:
     """Generated raw events from `start_ms` on (default ten minutes ago, so that their days are
     inside the window of the real clock; about 1000 events per second of event time)."""
-    from pipeline.traffic import TrafficGenerator
+    from pipeline.dev.traffic import TrafficGenerator
 
     start = int(time.time() * 1000) - 600_000 if start_ms is None else start_ms
     return [

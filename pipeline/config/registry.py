@@ -1,0 +1,77 @@
+"""Settings of the output's wire format and the schema registry (`ANONYMIZER_*`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.config.load import load_settings, masked
+
+WireFormatName = Literal["single-object", "confluent"]
+
+
+class RegistrySettings(BaseSettings):
+    """How the worker frames its Avro records, and where the schema registry is."""
+
+    model_config = SettingsConfigDict(env_prefix="ANONYMIZER_", extra="ignore")
+
+    wire_format: WireFormatName = Field(
+        "single-object",
+        description="Framing of the anonymized and dead-letter records: `single-object` (C3 01 "
+        "+ schema fingerprint; needs only the schema files) or `confluent` (00 + 4-byte "
+        "registry id; what Kafka Connect, ClickHouse, Flink, ksqlDB read; needs the registry).",
+    )
+    schema_registry_url: str | None = Field(
+        None,
+        description="Base URL of a Confluent-compatible schema registry (Apicurio: "
+        "http://HOST:PORT/apis/ccompat/v7). Required with wire_format confluent, and for tools "
+        "reading Confluent-framed records.",
+    )
+    schema_registry_user_info: SecretStr | None = Field(
+        None, description="`user:password` for the registry's HTTP basic auth (never printed)."
+    )
+    schema_registry_ca_location: Path | None = Field(
+        None, description="PEM file of the CA that signed the registry's certificate."
+    )
+    schema_registry_startup_timeout_s: float = Field(
+        30.0,
+        ge=1,
+        le=600,
+        description="How long the worker retries an unreachable registry at start-up before "
+        "exiting 2 (it never falls back to another format). Once it has the ids it no longer "
+        "needs the registry.",
+    )
+
+    @field_validator("schema_registry_url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/") if value else None
+
+    @field_validator("schema_registry_ca_location")
+    @classmethod
+    def _file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.expanduser().is_file():
+            raise ValueError(f"file {value} does not exist")
+        return value.expanduser() if value is not None else None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RegistrySettings:
+        if self.wire_format == "confluent" and not self.schema_registry_url:
+            raise ValueError("schema_registry_url: required with wire_format confluent")
+        return self
+
+    def masked(self) -> dict[str, Any]:
+        """All settings as plain values for printing; the password as "***"."""
+        info = self.schema_registry_user_info
+        user = None if info is None else info.get_secret_value().split(":", 1)[0] + ":***"
+        return masked(self, schema_registry_user_info=user)
+
+
+def load_registry_settings(**overrides: Any) -> RegistrySettings:
+    """RegistrySettings from overrides and the environment; one ConfigError for every mistake."""
+    return load_settings(RegistrySettings, "wire format", overrides)

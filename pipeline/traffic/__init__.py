@@ -1,7 +1,0 @@
-"""Deterministic synthetic raw web traffic (RawWebEvent v1 payloads and garbage) for demos,
-tests and benchmarks. Pure: no I/O; the `anonymizer sample` command writes it out."""
-
-from pipeline.traffic.events import GeneratedEvent, TrafficGenerator
-from pipeline.traffic.garbage import EXPECTED_REASONS, KINDS
-
-__all__ = ["EXPECTED_REASONS", "KINDS", "GeneratedEvent", "TrafficGenerator"]

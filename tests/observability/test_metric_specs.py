@@ -29,7 +29,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PIPELINE = ROOT / "pipeline"
 ALERTS = ROOT / "ops" / "prometheus" / "alerts.yml"
 # Where metric objects may be made: the factories, and the bulk histogram's own collect().
-MAKERS = {PIPELINE / "observability" / "collectors.py", PIPELINE / "observability" / "bulk_histogram.py"}
+MAKERS = {
+    PIPELINE / "observability" / "collectors.py",
+    PIPELINE / "observability" / "bulk_histogram.py",
+}
 METRIC_CLASSES = {"Counter", "Gauge", "Histogram", "Summary", "Info", "Enum", "BulkHistogram"}
 
 

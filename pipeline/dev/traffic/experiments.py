@@ -13,8 +13,9 @@ with goals no experiment uses (`BACKGROUND_GOALS`).
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
+
+import mmh3
 
 DAY_MS = 86_400_000
 MIN_DELAY_MS = 20_000
@@ -54,13 +55,10 @@ def for_site(site: int) -> Experiment:
 
 
 def variant_of(visitor: int, experiment: Experiment, seed: int) -> str:
-    """The variant `visitor` (an index into the population) sees: a fixed hash, equal shares."""
-    salt = zlib.crc32(experiment.experiment_id.encode())
-    h = (visitor * 0x9E3779B1 + salt * 0x85EBCA77 + seed) & 0xFFFFFFFF
-    h = ((h ^ (h >> 15)) * 0x2C1B3C6D) & 0xFFFFFFFF
-    h = ((h ^ (h >> 12)) * 0x297A2D39) & 0xFFFFFFFF
-    h ^= h >> 15
-    return experiment.variants[h % len(experiment.variants)][0]
+    """The variant `visitor` (an index into the population) sees: equal shares by an mmh3 bucket of
+    the experiment and the visitor (bucketing is what mmh3 is for; it is never a pseudonym)."""
+    bucket = mmh3.hash(f"{experiment.experiment_id}:{visitor}", seed & 0xFFFFFFFF, signed=False)
+    return experiment.variants[bucket % len(experiment.variants)][0]
 
 
 def conversion_time(exposed_ms: int, delay_ms: int, end_ms: int) -> int:

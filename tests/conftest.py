@@ -56,10 +56,13 @@ def schema_registry() -> Iterator[EmbeddedRegistry]:
 
 
 @pytest.fixture
-def kafka_settings(kafka_broker: EmbeddedBroker) -> KafkaSettings:
-    """Settings pointed at the session broker, with topic names and group unique to the test."""
+def kafka_settings(kafka_broker: EmbeddedBroker) -> Iterator[KafkaSettings]:
+    """Settings pointed at the session broker, with topic names and group unique to the test.
+
+    The test's topics are deleted afterwards, so the session broker does not pile up hundreds of
+    partitions (a broker restart recovers every one of them, slowly on a busy machine)."""
     suffix = uuid.uuid4().hex[:10]
-    return load_kafka_settings(
+    settings = load_kafka_settings(
         bootstrap_servers=kafka_broker.bootstrap,
         raw_topic=f"web.events.raw.{suffix}",
         anonymized_topic=f"web.events.anonymized.{suffix}",
@@ -69,6 +72,18 @@ def kafka_settings(kafka_broker: EmbeddedBroker) -> KafkaSettings:
         client_id=f"test-{suffix}",
         topic_replication_factor=1,  # the single-node override: one broker holds every topic
     )
+    yield settings
+    _delete_topics_ending(AdminClient(settings.admin_config()), f".{suffix}")
+
+
+def _delete_topics_ending(admin: AdminClient, suffix: str) -> None:
+    """Best-effort clean-up: a topic that cannot be deleted now stays (the broker is per session)."""
+    try:
+        names = [t for t in admin.list_topics(timeout=10).topics if t.endswith(suffix)]
+        for future in admin.delete_topics(names, operation_timeout=30).values() if names else ():
+            future.result(timeout=60)
+    except Exception:
+        pass
 
 
 @pytest.fixture

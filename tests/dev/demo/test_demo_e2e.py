@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -32,7 +33,8 @@ def _run_demo(
     args: list[str], during: Callable[[str], bool] | None = None, **env: str
 ) -> tuple[int, str, dict[int, float]]:
     """Run the demo; its exit code, output, and every descendant process seen (pid: created).
-    `during(output so far)` is called every half second while it runs, until it returns True."""
+    `during(output so far)` is called every half second while it runs, until it returns True;
+    then the demo gets Ctrl-C (SIGINT), as a user stops it."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ANONYMIZER_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli.main", "demo", *args],
@@ -60,6 +62,7 @@ def _run_demo(
             pass
         if during is not None and during(b"".join(lines).decode(errors="replace")):
             during = None
+            proc.send_signal(signal.SIGINT)
         time.sleep(0.5)
     if proc.poll() is None:
         proc.kill()
@@ -110,8 +113,9 @@ class Readers:
 
 def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
     readers = Readers(tmp_path)
-    # 40 s: long enough for the readers, started once records are out, to finish on a busy CI
-    code, out, children = _run_demo(["--duration", "40", "--rate", "1000"], during=readers)
+    # Stopped by Ctrl-C once the readers, started when records are out, have finished; the
+    # duration only bounds a demo whose readers never start.
+    code, out, children = _run_demo(["--duration", "200", "--rate", "1000"], during=readers)
     assert code == 0, out
     # the broker (java) and the worker were children while it ran
     assert len(children) >= 2, out

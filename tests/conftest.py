@@ -4,17 +4,17 @@ session (each started on first use)."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from confluent_kafka.admin import AdminClient
 from hypothesis import settings
 
-from pipeline.config.kafka import KafkaSettings, load_kafka_settings
+from pipeline.config.kafka import KafkaSettings
 from pipeline.kafka.broker import EmbeddedBroker
 from pipeline.kafka.topics import apply, load_topics, plan
 from pipeline.registry.embedded import EmbeddedRegistry
+from tests.unique_topics import unique_settings
 
 # Property tests explore new examples on every local run; under CI=true they replay the same
 # derandomized examples, so a CI verdict is reproducible (a failure prints its reproduction blob).
@@ -61,19 +61,10 @@ def kafka_settings(kafka_broker: EmbeddedBroker) -> Iterator[KafkaSettings]:
 
     The test's topics are deleted afterwards, so the session broker does not pile up hundreds of
     partitions (a broker restart recovers every one of them, slowly on a busy machine)."""
-    suffix = uuid.uuid4().hex[:10]
-    settings = load_kafka_settings(
-        bootstrap_servers=kafka_broker.bootstrap,
-        raw_topic=f"web.events.raw.{suffix}",
-        anonymized_topic=f"web.events.anonymized.{suffix}",
-        dead_letter_topic=f"web.events.dead-letter.{suffix}",
-        day_secrets_topic=f"web.events.day-secrets.{suffix}",
-        group_id=f"event-anonymizer.{suffix}",
-        client_id=f"test-{suffix}",
-        topic_replication_factor=1,  # the single-node override: one broker holds every topic
-    )
+    settings = unique_settings(kafka_broker.bootstrap)
     yield settings
-    _delete_topics_ending(AdminClient(settings.admin_config()), f".{suffix}")
+    suffix = "." + settings.raw_topic.rsplit(".", 1)[1]  # every name of the test ends in it
+    _delete_topics_ending(AdminClient(settings.admin_config()), suffix)
 
 
 def _delete_topics_ending(admin: AdminClient, suffix: str) -> None:

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,12 @@ import pytest
 import yaml
 from confluent_kafka.admin import AdminClient
 
-from pipeline.config.kafka import KafkaSettings, load_kafka_settings
+from pipeline.config.kafka import KafkaSettings
 from pipeline.kafka.broker import EmbeddedBroker, free_port
 from pipeline.kafka.topics import apply, load_topics, plan
 from tests.ops.dashboard_tool import committed, queries, runnable
 from tests.ops.prom_tool import PROM_DIR, recorded_names, rules, tool
+from tests.unique_topics import unique_settings
 from tests.worker.processes import WorkerProcess, worker_env
 from tests.worker.worker_helpers import Raw, committed_total, produce_raw, traffic, wait_until
 
@@ -85,20 +85,6 @@ class Prometheus:
         self.log.close()
 
 
-def _settings(broker: EmbeddedBroker) -> KafkaSettings:
-    suffix = uuid.uuid4().hex[:10]
-    return load_kafka_settings(
-        bootstrap_servers=broker.bootstrap,
-        raw_topic=f"web.events.raw.{suffix}",
-        anonymized_topic=f"web.events.anonymized.{suffix}",
-        dead_letter_topic=f"web.events.dead-letter.{suffix}",
-        day_secrets_topic=f"web.events.day-secrets.{suffix}",
-        group_id=f"event-anonymizer.{suffix}",
-        client_id=f"test-{suffix}",
-        topic_replication_factor=1,
-    )
-
-
 @pytest.fixture(scope="module")
 def stack(
     kafka_broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory
@@ -107,7 +93,7 @@ def stack(
     after the first scrape so that every rate has increases to show."""
     tool("prometheus")  # skip (or fail under CI) before starting anything
     home = tmp_path_factory.mktemp("live-prometheus")
-    settings = _settings(kafka_broker)
+    settings = unique_settings(kafka_broker.bootstrap)
     admin = AdminClient(settings.admin_config())
     apply(admin, plan(admin, load_topics(settings=settings)))
     port = free_port()

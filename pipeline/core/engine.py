@@ -7,41 +7,29 @@ policy and the GeoIP database; every shell (offline files, the Kafka worker, rep
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from pipeline.codec.schemas import ANONYMIZED, load_schema
-from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES, ClientResolver
+from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES
 from pipeline.core.day_keys import DayKeys
 from pipeline.core.day_tools import DayTools
 from pipeline.core.geo import GeoResolver
 from pipeline.core.keys import Key
-from pipeline.core.policy import Action, Policy, load_policy
+from pipeline.core.policy import Policy, load_policy
 from pipeline.core.pseudonyms import DAY_MS, day_of
 from pipeline.core.reasons import Reason
-from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps import STEPS, Produce
+from pipeline.core.steps.base import Context, Setup, Step, Work
 from pipeline.core.steps.day_key import FindDayKey
-from pipeline.core.steps.encode import Encode
-from pipeline.core.steps.identity import DropIdentifiers, Geolocate, Pseudonymize, ResolveClient
+from pipeline.core.steps.identity import DropIdentifiers
 from pipeline.core.steps.intake import Decode, LimitSize
-from pipeline.core.steps.own_addresses import ForgetAddresses
-from pipeline.core.steps.scrub import Scrub
-from pipeline.core.steps.validate import Validate
 from pipeline.errors import ConfigError
 
-# What runs before the raw IP is looked at, in order; then the identity steps, none of which may
-# reject, while the raw IP is in hand.
-BEFORE_IDENTITY = ("limit_size", "decode", "find_day_key")
-IDENTITY_STEPS = (
-    "resolve_client",
-    "geolocate",
-    "pseudonymize",
-    "forget_addresses",
-    "drop_identifiers",
-)
+# What may look at an event before the identity steps: its size, its decoding, its day's key.
+BEFORE_IDENTITY: tuple[type[Step], ...] = (LimitSize, Decode, FindDayKey)
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
 MIN_SIZE_BUCKET = 64
 
@@ -71,14 +59,35 @@ class Reject:
     sealed: bytes = field(repr=False)
 
 
-@dataclass(slots=True)
-class BatchResult:
-    """Outcome of one batch: every input index is in exactly one of records and rejects."""
+Seal = Callable[[int, Reason, str], Reject]  # (batch index, reason, step) -> a sealed reject
 
-    records: list[Record]
-    rejects: list[Reject]
-    dropped: Counter[str]
-    step_seconds: dict[str, float]
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Outcome of one batch: every input index is in exactly one of records and rejects (each in
+    index order). Never edited: `refused` makes a new one."""
+
+    records: Sequence[Record]
+    rejects: Sequence[Reject]
+    dropped: Mapping[str, int]
+    step_seconds: Mapping[str, float]
+
+    def refused(self, indexes: Collection[int], seal: Seal) -> BatchResult:
+        """A new result where the records at `indexes` are rejects of the `produce` pseudo-step
+        (the output topic refused them after the engine), made by `seal(index, reason, step)`;
+        this one is left as it is."""
+        if not indexes:
+            return self
+        step = Produce.name
+        (reason,) = Produce.reasons
+        kept = tuple(r for r in self.records if r.index not in indexes)
+        moved = [seal(r.index, reason, step) for r in self.records if r.index in indexes]
+        rejects = tuple(sorted((*self.rejects, *moved), key=_index))
+        return BatchResult(kept, rejects, self.dropped, self.step_seconds)
+
+
+def _index(reject: Reject) -> int:
+    return reject.index
 
 
 def size_bucket(size: int) -> int:
@@ -87,18 +96,27 @@ def size_bucket(size: int) -> int:
 
 
 def check_step_order(steps: Sequence[Step]) -> None:
-    """The identity steps run together, in order, right after the day key is found, and none of
+    """The identity steps (those that hold the raw IP) run together, right after the day key is
+    found (only intake and `find_day_key` before them); `drop_identifiers` ends them, and none of
     them can reject."""
-    names = [s.name for s in steps]
-    if IDENTITY_STEPS[0] not in names:
-        raise ConfigError("the identity steps are missing")
-    start = names.index(IDENTITY_STEPS[0])
-    if tuple(names[start : start + len(IDENTITY_STEPS)]) != IDENTITY_STEPS:
-        raise ConfigError("the identity steps must run together, in order, right after decode")
-    if tuple(names[:start]) != BEFORE_IDENTITY:
-        raise ConfigError(f"only {', '.join(BEFORE_IDENTITY)} may run before the identity steps")
-    if any(s.reasons for s in steps[start : start + len(IDENTITY_STEPS)]):
-        raise ConfigError("a step that runs while the raw IP is in hand must not reject")
+    held = [i for i, s in enumerate(steps) if s.holds_raw_ip]
+    if not held:
+        raise ConfigError("the identity steps (the steps that hold the raw IP) are missing")
+    start, end = held[0], held[-1] + 1
+    if held != list(range(start, end)):
+        raise ConfigError("the identity steps must run together, with no other step among them")
+    if not all(isinstance(s, BEFORE_IDENTITY) for s in steps[:start]):
+        allowed = ", ".join(s.name for s in BEFORE_IDENTITY)
+        raise ConfigError(f"only {allowed} may run before the identity steps")
+    if not start or not isinstance(steps[start - 1], FindDayKey):
+        raise ConfigError(f"the identity steps must run right after {FindDayKey.name}")
+    if not isinstance(steps[end - 1], DropIdentifiers):
+        raise ConfigError(f"{DropIdentifiers.name} must be the last identity step")
+    rejecting = [s.name for s in steps[start:end] if s.reasons]
+    if rejecting:
+        raise ConfigError(
+            f"a step that runs while the raw IP is in hand must not reject: {', '.join(rejecting)}"
+        )
 
 
 class Engine:
@@ -126,34 +144,20 @@ class Engine:
         # Constant provenance; `key_id` is each record's day key.
         self.provenance = {"policy_version": self.policy.label, "geo_db": self.geo.build}
         self.day_tools = DayTools()  # derived from the day keys the shell holds, and no longer
-        self.steps: tuple[Step, ...] = self._steps(trusted_proxies, max_record_bytes, value_header)
+        setup = Setup(
+            self.policy,
+            self.schema,
+            self.provenance,
+            self.geo,
+            self.day_tools,
+            trusted_proxies,
+            max_record_bytes,
+            value_header,
+        )
+        # The steps of `pipeline.core.steps.STEPS`, in its order.
+        self.steps: tuple[Step, ...] = tuple(step.build(setup) for step in STEPS)
         check_step_order(self.steps)
         self.field_names = tuple(f["name"] for f in self.schema["fields"])
-
-    def _steps(
-        self, trusted_proxies: Sequence[str], max_record_bytes: int, value_header: bytes | None
-    ) -> tuple[Step, ...]:
-        policy = self.policy
-        dropped = tuple(r.name for r in policy.with_action(Action.DROP))
-        # A pseudonymized id with a pattern (event_id) stays until `validate` checks its shape;
-        # `encode` never reads it. Every other raw identifier goes before anything may reject.
-        raw = dropped + tuple(
-            r.name for r in policy.with_action(Action.PSEUDONYMIZE) if r.pattern is None
-        )
-        steps: tuple[Step, ...] = (
-            LimitSize(policy.max_payload_bytes),
-            Decode(),
-            FindDayKey(self.day_tools),
-            ResolveClient(ClientResolver(trusted_proxies, policy.max_forwarded_hops)),
-            Geolocate(self.geo),
-            Pseudonymize(),
-            ForgetAddresses(policy),
-            DropIdentifiers(dropped, raw, policy.known_unknown_keys),
-            Validate(policy),
-            Scrub(policy),
-            Encode(policy, self.schema, self.provenance, max_record_bytes, value_header),
-        )
-        return steps
 
     def process(
         self,
@@ -179,7 +183,7 @@ class Engine:
                 batch = step.run(batch, ctx) if batch else batch
                 seconds[step.name] = timer() - started
         new = tuple.__new__
-        records = [new(Record, (w.index, w.key, w.value, w.values)) for w in batch]
+        records = tuple([new(Record, (w.index, w.key, w.value, w.values)) for w in batch])
         reject = self.reject
         rejects = [
             reject(
@@ -187,8 +191,8 @@ class Engine:
             )
             for w, r, name, step in ctx.rejected
         ]
-        rejects.sort(key=lambda r: r.index)
-        return BatchResult(records, rejects, ctx.dropped, seconds)
+        rejects.sort(key=_index)
+        return BatchResult(records, tuple(rejects), ctx.dropped, seconds)
 
     def reject(
         self,

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.audit_rules import AuditRules, parse_audit
+from pipeline.core.contract import OPTIONAL, PATTERNS
 from pipeline.core.raw_event import FIELDS
 from pipeline.errors import ConfigError
 
 DEFAULT_POLICY = "web-events.v1.toml"
 PROVENANCE = ("key_id", "policy_version", "geo_db")
-PATTERNS = ("uuid", "site_id")
 # The pseudonyms the engine can make: input field -> output field.
 PSEUDONYMS = {"ip": "visitor_key", "session_id": "session_key", "event_id": "event_id"}
 # What a name in `[unknown_keys] known` may look like (it is printed and used as a metric label).
@@ -50,6 +50,9 @@ class FieldRule:
     bucket: int | None = None
     into: str | None = None
     generalize_into: tuple[str, ...] = ()
+    # Per value of this field (one of `choices`), the fields it cannot do without (else the
+    # record is `inconsistent`): `[fields.event_type.requires]` in the policy file.
+    requires: tuple[tuple[str, tuple[str, ...]], ...] = ()
     note: str = ""
 
     @property
@@ -180,6 +183,10 @@ def _rule(name: str, entry: dict[str, Any], where: str) -> FieldRule:
         raise ConfigError(f"{where}: field {name}: say which policy item it is (`item`)")
     kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
     kwargs["action"] = action
+    requires = entry.get("requires", {})
+    if not isinstance(requires, dict) or not all(isinstance(v, list) for v in requires.values()):
+        raise ConfigError(f"{where}: field {name}: requires must map values to lists of fields")
+    kwargs["requires"] = tuple((value, tuple(needed)) for value, needed in requires.items())
     rule = FieldRule(name=name, **kwargs)
     problem = _problem(rule)
     if problem:
@@ -201,10 +208,23 @@ def _problem(rule: FieldRule) -> str | None:
         return "`bucket` goes only with action generalize"
     if rule.pattern and rule.pattern not in PATTERNS:
         return f"pattern must be one of {', '.join(PATTERNS)}"
+    if rule.requires and (problem := _requires_problem(rule)):
+        return problem
     if rule.format not in (None, "url", "user_agent"):
         return "format must be url or user_agent"
     if rule.cross_site not in (None, "origin") or (rule.cross_site and rule.format != "url"):
         return 'cross_site must be "origin", on a field of format url'
     if (rule.min is None) != (rule.max is None) or (rule.min is not None and rule.min > rule.max):
         return "min and max go together, min <= max"
+    return None
+
+
+def _requires_problem(rule: FieldRule) -> str | None:
+    """What is wrong with `requires`: it must name some of the choices, and nullable fields."""
+    unknown = sorted(value for value, _ in rule.requires if value not in rule.choices)
+    if unknown:
+        return f"requires names values that are not among its choices: {unknown}"
+    needed = {str(n) for _, names in rule.requires for n in names}
+    if needed - OPTIONAL:
+        return f"requires names only fields that may be null, not {sorted(needed - OPTIONAL)}"
     return None

@@ -21,12 +21,14 @@ from pipeline.codec.single_object import header
 from pipeline.core.day_keys import DayKeys
 from pipeline.core.engine import BatchResult, Engine
 from pipeline.core.reasons import Reason
+from pipeline.core.steps import Produce
 
 FINGERPRINT = "schema-fingerprint"
 KEY_ID = "key-id"
 POLICY_VERSION = "policy-version"
-# The step named in dead letters of records the output topic refused at produce time.
-PRODUCE_STEP = "produce"
+# The step named in dead letters of records the output topic refused at produce time (declared
+# with the engine's steps, in pipeline.core.steps).
+PRODUCE_STEP = Produce.name
 
 Headers = list[tuple[str, bytes]]
 

@@ -6,21 +6,13 @@ import json
 from typing import Any
 
 from pipeline.core import Engine, Reason, Reject
-from pipeline.core.engine import IDENTITY_STEPS, size_bucket
+from pipeline.core.engine import size_bucket
 from pipeline.core.keys import KeyRing
 from pipeline.core.raw_event import FIELDS
 from pipeline.core.seal import unseal
+from pipeline.core.steps import STEP_NAMES
 from tests.core.core_events import DAYS, only_reject, readable
 
-STEP_NAMES = (
-    "limit_size",
-    "decode",
-    "find_day_key",
-    *IDENTITY_STEPS,
-    "validate",
-    "scrub",
-    "encode",
-)
 VOCABULARY = (
     frozenset(FIELDS) | {r.value for r in Reason} | set(STEP_NAMES) | {DAYS.key(DAYS.today).key_id}
 )

@@ -12,7 +12,9 @@ from pipeline.codec.schemas import ANONYMIZED, load_schema
 from pipeline.core.engine import Engine
 from pipeline.core.policy import PROVENANCE, Action, load_policy
 from pipeline.core.raw_event import FIELDS, RawWebEvent
+from pipeline.core.reasons import Reason
 from pipeline.errors import ConfigError
+from tests.core.core_events import dumps, only_record, only_reject, valid_event
 
 TEXT = resources.files("pipeline.policies").joinpath("web-events.v1.toml").read_text("utf-8")
 SCHEMA_FIELDS = [f["name"] for f in load_schema(ANONYMIZED)["fields"]]
@@ -173,3 +175,51 @@ def test_an_engine_with_a_drifted_policy_is_refused(tmp_path: Path, ring, test_d
     policy = load_policy(_write(tmp_path, text))
     with pytest.raises(ConfigError, match=r"missing from the schema: \['visitor_cookie'\]"):
         Engine(policy=policy, geoip=test_db)
+
+
+REQUIRES = "[fields.event_type.requires]\n"
+
+
+def test_the_fields_each_event_type_requires_are_the_policy_s() -> None:
+    rule = load_policy().fields["event_type"]
+    assert dict(rule.requires) == {
+        "tap": ("x", "y"),
+        "click": ("x", "y"),
+        "scroll": ("scroll_depth",),
+        "ab_exposure": ("experiment_id", "variant_id"),
+        "conversion": ("conversion_goal",),
+    }
+    assert {t for t, _ in rule.requires} < set(rule.choices)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('tap = ["x", "y"]', 'tapp = ["x", "y"]', r"not among its choices: \['tapp'\]"),
+        ('scroll = ["scroll_depth"]', 'scroll = ["url"]', r"may be null, not \['url'\]"),
+        ('scroll = ["scroll_depth"]', 'scroll = ["depth"]', r"may be null, not \['depth'\]"),
+        ('scroll = ["scroll_depth"]', 'scroll = "scroll_depth"', "lists of fields"),
+        (REQUIRES, '[fields.title.requires]\npage = ["x"]\n[fields.event_type.requires]\n',
+         r"field title: requires names values that are not among its choices"),
+    ],
+)  # fmt: skip
+def test_a_bad_requires_table_is_refused(tmp_path: Path, old: str, new: str, message: str) -> None:
+    assert old in TEXT
+    with pytest.raises(ConfigError, match=message):
+        load_policy(_write(tmp_path, TEXT.replace(old, new, 1)))
+
+
+def test_validation_requires_what_the_policy_says(tmp_path: Path, ring, test_db) -> None:
+    more = TEXT.replace(REQUIRES, REQUIRES + 'page_view = ["referrer"]\n', 1)
+    engine = Engine(policy=load_policy(_write(tmp_path, more)), geoip=test_db)
+    reject = only_reject(engine, dumps(valid_event(referrer=None)))
+    assert (reject.reason, reject.field, reject.step) == (
+        Reason.INCONSISTENT,
+        "referrer",
+        "validate",
+    )
+    start = TEXT.index(REQUIRES)
+    end = TEXT.index("\n[", start + 1) + 1
+    none = _write(tmp_path, TEXT[:start] + TEXT[end:])
+    engine = Engine(policy=load_policy(none), geoip=test_db)
+    assert only_record(engine, dumps(valid_event(event_type="tap")))["x"] is None

@@ -1,16 +1,23 @@
-"""What a step is: a name, the reasons it may reject with, and a batch-in, survivors-out `run`."""
+"""What a step is: a name, the reasons it may reject with, whether it holds the raw IP, how it
+is built from the engine's set-up, and a batch-in, survivors-out `run`."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pipeline.core.client_ip import IP
 from pipeline.core.day_keys import DayKeys
-from pipeline.core.geo import UNKNOWN, Geo
+from pipeline.core.geo import UNKNOWN, Geo, GeoResolver
 from pipeline.core.pseudonyms import Pseudonymizer
 from pipeline.core.raw_event import RawWebEvent
 from pipeline.core.reasons import Reason
+
+if TYPE_CHECKING:
+    from pipeline.core.day_tools import DayTools
+    from pipeline.core.policy import Policy
 
 
 class Work:
@@ -66,11 +73,34 @@ class Context:
         self.rejected.append((work, reason, field, step.name))
 
 
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What the engine builds its steps from, once at start-up."""
+
+    policy: Policy
+    schema: dict[str, Any]
+    provenance: dict[str, str]
+    geo: GeoResolver
+    day_tools: DayTools
+    trusted_proxies: Sequence[str]
+    max_record_bytes: int
+    value_header: bytes | None
+
+
 class Step:
-    """A named unit of work over a batch. Steps that reject return only the survivors."""
+    """A named unit of work over a batch. Steps that reject return only the survivors.
+
+    `holds_raw_ip`: the step runs while the raw IP is in hand (the identity steps); such a step
+    must declare no reasons, and the engine checks where they run (`check_step_order`)."""
 
     name: ClassVar[str]
     reasons: ClassVar[frozenset[Reason]] = frozenset()
+    holds_raw_ip: ClassVar[bool] = False
+
+    @classmethod
+    def build(cls, setup: Setup) -> Step:
+        """The step as the engine's set-up makes it (steps that need nothing take no argument)."""
+        return cls()
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         raise NotImplementedError

@@ -6,7 +6,7 @@ from pipeline.core.day_tools import DayTools
 from pipeline.core.keys import Key
 from pipeline.core.pseudonyms import Pseudonymizer, day_of
 from pipeline.core.reasons import Reason
-from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.base import Context, Setup, Step, Work
 
 
 class FindDayKey(Step):
@@ -19,6 +19,10 @@ class FindDayKey(Step):
 
     def __init__(self, tools: DayTools) -> None:
         self.tools = tools
+
+    @classmethod
+    def build(cls, setup: Setup) -> FindDayKey:
+        return cls(setup.day_tools)
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         days = ctx.days

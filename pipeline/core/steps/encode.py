@@ -8,11 +8,11 @@ from typing import Any
 from pipeline.codec.encoder import compile_encoder
 from pipeline.codec.schemas import canonical_form
 from pipeline.codec.single_object import header
+from pipeline.core.contract import OPTIONAL
 from pipeline.core.policy import Action, FieldRule, Policy
 from pipeline.core.reasons import Reason
-from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.base import Context, Setup, Step, Work
 from pipeline.core.steps.compiled import field_name
-from pipeline.core.steps.validate import OPTIONAL
 
 _GEO = {"country": "w.geo[0]", "region": "w.geo[1]", "city": "w.geo[2]"}
 # Where each pseudonym is kept in `Work` (policy.PSEUDONYMS: the ones the engine makes).
@@ -72,6 +72,11 @@ class Encode(Step):
         # or Confluent's 00 + registry id; the hot path is the same either way.
         self.header = header(canonical_form(schema)) if value_header is None else value_header
         self.max_bytes = max_bytes
+
+    @classmethod
+    def build(cls, setup: Setup) -> Encode:
+        args = (setup.policy, setup.schema, setup.provenance, setup.max_record_bytes)
+        return cls(*args, setup.value_header)
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         kept = []

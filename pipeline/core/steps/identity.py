@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pipeline.core.client_ip import ClientResolver
 from pipeline.core.geo import UNKNOWN, GeoResolver
+from pipeline.core.policy import Action
 from pipeline.core.pseudonyms import day_of
 from pipeline.core.raw_event import _NULL
-from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.base import Context, Setup, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
 
 OTHER_KEY = "(other)"
@@ -17,9 +18,15 @@ OTHER_KEY = "(other)"
 
 class ResolveClient(Step):
     name = "resolve_client"
+    holds_raw_ip = True
 
     def __init__(self, resolver: ClientResolver) -> None:
         self.resolver = resolver
+
+    @classmethod
+    def build(cls, setup: Setup) -> ResolveClient:
+        hops = setup.policy.max_forwarded_hops
+        return cls(ClientResolver(setup.trusted_proxies, hops))
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         resolve = self.resolver.resolve
@@ -31,9 +38,14 @@ class ResolveClient(Step):
 
 class Geolocate(Step):
     name = "geolocate"
+    holds_raw_ip = True
 
     def __init__(self, geo: GeoResolver) -> None:
         self.geo = geo
+
+    @classmethod
+    def build(cls, setup: Setup) -> Geolocate:
+        return cls(setup.geo)
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         lookup = self.geo.lookup
@@ -46,6 +58,7 @@ class Pseudonymize(Step):
     """Pseudonyms under the key of the event's day (found by `find_day_key`)."""
 
     name = "pseudonymize"
+    holds_raw_ip = True
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         for work in batch:
@@ -69,6 +82,7 @@ class DropIdentifiers(Step):
     other key (its name is input: it may be a person's name or a phone number) is `(other)`."""
 
     name = "drop_identifiers"
+    holds_raw_ip = True
 
     def __init__(
         self,
@@ -84,6 +98,16 @@ class DropIdentifiers(Step):
         ]
         lines += [f"e.{field_name(n)} = None" for n in raw_fields]
         self.drop = compile_function("drop", "e, counts", lines, {"_NULL": _NULL})
+
+    @classmethod
+    def build(cls, setup: Setup) -> DropIdentifiers:
+        """Drops what the policy drops, and every raw identifier: a pseudonymized id with a
+        pattern (event_id) stays until `validate` checks its shape (`encode` never reads it)."""
+        policy = setup.policy
+        dropped = tuple(r.name for r in policy.with_action(Action.DROP))
+        pseudonymized = policy.with_action(Action.PSEUDONYMIZE)
+        raw = dropped + tuple(r.name for r in pseudonymized if r.pattern is None)
+        return cls(dropped, raw, policy.known_unknown_keys)
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         counts, drop, known = ctx.dropped, self.drop, self.known_keys

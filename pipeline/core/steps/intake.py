@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.core.raw_event import DecodeFailure, decode
 from pipeline.core.reasons import Reason
-from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.base import Context, Setup, Step, Work
 
 
 class LimitSize(Step):
@@ -13,6 +13,10 @@ class LimitSize(Step):
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
+
+    @classmethod
+    def build(cls, setup: Setup) -> LimitSize:
+        return cls(setup.policy.max_payload_bytes)
 
     def run(self, batch: list[Work], ctx: Context) -> list[Work]:
         limit = self.max_bytes

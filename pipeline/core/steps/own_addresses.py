@@ -26,7 +26,7 @@ from pipeline.core.client_ip import parse_ip
 from pipeline.core.normalize import normalize_text
 from pipeline.core.policy import Action, Policy
 from pipeline.core.scrub_url import normalize_url
-from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.base import Context, Setup, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
 
 MARKER, HOST_MARKER = "[ip]", "ip"
@@ -136,6 +136,11 @@ class ForgetAddresses(Step):
     """Removes the event's own addresses from every `scrub` field; never rejects."""
 
     name = "forget_addresses"
+    holds_raw_ip = True
+
+    @classmethod
+    def build(cls, setup: Setup) -> ForgetAddresses:
+        return cls(setup.policy)
 
     def __init__(self, policy: Policy) -> None:
         namespace: dict[str, Any] = {

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 from typing import Any
 
+from pipeline.core.contract import OPTIONAL
 from pipeline.core.policy import Action, FieldRule, Policy
 from pipeline.core.reasons import Reason
 from pipeline.core.scrub_text import scrub_text
 from pipeline.core.scrub_url import KEPT_SCHEMES, UrlScrubber
-from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.base import Context, Setup, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
-from pipeline.core.steps.validate import OPTIONAL
 from pipeline.core.user_agent import reduce_user_agent
 
 # Values repeat a lot (user agents, titles, page URLs): each distinct one is scrubbed once.
@@ -59,6 +59,10 @@ class Scrub(Step):
                 lines.append(f"if e.{name} is not None: e.{name} = _origin(e.{name}, e.{page})")
         lines += ["for x in d: counts[x] += 1", "return None"]  # (Counter.update is slower)
         self.scrub = compile_function("scrub", "e, counts", lines, namespace)
+
+    @classmethod
+    def build(cls, setup: Setup) -> Scrub:
+        return cls(setup.policy)
 
     @staticmethod
     def _scrubber(rule: FieldRule, urls: UrlScrubber) -> Callable[[str], Any]:

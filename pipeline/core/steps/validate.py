@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
+from pipeline.core.contract import OPTIONAL, PATTERNS
 from pipeline.core.policy import Action, Policy
 from pipeline.core.raw_event import RawWebEvent
 from pipeline.core.reasons import Reason
-from pipeline.core.steps.base import Context, Step, Work
+from pipeline.core.steps.base import Context, Setup, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
-
-_FIELDS, _DEFAULTS = RawWebEvent.__struct_fields__, RawWebEvent.__struct_defaults__
-# Fields that may be null: those with a default of None (the required ones come first).
-OPTIONAL = frozenset(
-    name
-    for name, default in zip(_FIELDS[len(_FIELDS) - len(_DEFAULTS) :], _DEFAULTS, strict=True)
-    if default is None
-)
-
-PATTERNS = {
-    "uuid": re.compile(
-        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    ),
-    "site_id": re.compile(r"[A-Za-z0-9_-]{1,64}"),
-}
-# Fields an event type cannot do without.
-REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "tap": ("x", "y"),
-    "click": ("x", "y"),
-    "scroll": ("scroll_depth",),
-    "ab_exposure": ("experiment_id", "variant_id"),
-    "conversion": ("conversion_goal",),
-}
 
 
 class Validate(Step):
@@ -43,12 +20,17 @@ class Validate(Step):
     def __init__(self, policy: Policy) -> None:
         self.problem = self._compile(policy)
 
+    @classmethod
+    def build(cls, setup: Setup) -> Validate:
+        return cls(setup.policy)
+
     @staticmethod
     def _compile(policy: Policy) -> Callable[[RawWebEvent], tuple[Reason, str] | None]:
         """`problem(event)`: the first thing wrong with it, or None."""
         ns: dict[str, Any] = {"BAD_VALUE": Reason.BAD_VALUE, "OUT_OF_RANGE": Reason.OUT_OF_RANGE,
-                              "INCONSISTENT": Reason.INCONSISTENT, "REQUIRED": REQUIRED_BY_TYPE}  # fmt: skip
+                              "INCONSISTENT": Reason.INCONSISTENT}  # fmt: skip
         lines = []
+        needs = []  # after every value is checked: the fields a value cannot do without
         # Kept, generalized and pseudonymized values alike are checked as they came in: a
         # pseudonymized id keeps its raw value in the event until here (never output).
         checked = (Action.KEEP, Action.GENERALIZE, Action.PSEUDONYMIZE)
@@ -65,9 +47,14 @@ class Validate(Step):
                 if name in OPTIONAL:
                     check = f"e.{name} is not None and {check}"
                 lines.append(f"if {check}: return OUT_OF_RANGE, {name!r}")
+            if rule.requires:
+                ns[f"_r_{name}"] = dict(rule.requires)
+                needs += [
+                    f"for name in _r_{name}.get(e.{name}, ()):",
+                    "    if getattr(e, name) is None: return INCONSISTENT, name",
+                ]
+        lines += needs
         lines += [
-            "for name in REQUIRED.get(e.event_type, ()):",
-            "    if getattr(e, name) is None: return INCONSISTENT, name",
             "if e.last_visit_time is not None and e.last_visit_time > e.event_time:",
             "    return INCONSISTENT, 'last_visit_time'",
             "return None",

@@ -1,6 +1,8 @@
 """Broken payloads: each kind breaks one rule of RawWebEvent v1 (or JSON itself).
 
-None of them contains a newline byte, so a JSONL file of payloads keeps one payload per line.
+The rules come from the input contract (`pipeline.core.contract`: the required fields) and the
+packaged policy (limits, the fields each event type requires), never restated here. None of the
+payloads contains a newline byte, so a JSONL file of payloads keeps one payload per line.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ import random
 from collections.abc import Callable
 
 import orjson
+
+from pipeline.core.contract import REQUIRED
+from pipeline.core.policy import load_policy
 
 # kind -> relative weight. too_large is rare (each one is > 64 KiB).
 KIND_WEIGHTS: dict[str, int] = {
@@ -30,7 +35,7 @@ KINDS: tuple[str, ...] = tuple(KIND_WEIGHTS)
 # The dead-letter reasons an anonymizer may fairly give each kind (pipeline.core.reasons values).
 EXPECTED_REASONS: dict[str, frozenset[str]] = {
     "not_json": frozenset({"not_json", "bad_encoding"}),
-    "truncated": frozenset({"not_json"}),
+    "truncated": frozenset({"not_json", "bad_encoding"}),  # a cut inside a character: no UTF-8
     "invalid_utf8": frozenset({"not_json", "bad_encoding"}),
     "lone_surrogate": frozenset({"bad_encoding", "not_json"}),
     "too_deep": frozenset({"not_json"}),
@@ -43,12 +48,15 @@ EXPECTED_REASONS: dict[str, frozenset[str]] = {
     "too_large": frozenset({"too_large"}),
 }
 
-REQUIRED: tuple[str, ...] = (
-    "event_id", "event_type", "site_id", "event_time", "user_agent", "language", "charset",
-    "platform", "screen_width", "screen_height", "color_depth", "viewport_width",
-    "viewport_height", "url", "title", "page_views",
-)  # fmt: skip
-MAX_PAYLOAD = 64 * 1024
+_POLICY = load_policy()
+MAX_PAYLOAD = _POLICY.max_payload_bytes
+# Required fields an `inconsistent` event keeps (an exposure naming its experiment but no
+# variant); the others, and always the last, are null.
+_PRESENT = {"experiment_id": "e1"}
+# Event types that need the same fields, grouped: ((field, ...), (event type, ...)), in order.
+_NEEDS: dict[tuple[str, ...], tuple[str, ...]] = {}
+for _type, _fields in _POLICY.fields["event_type"].requires:
+    _NEEDS[_fields] = (*_NEEDS.get(_fields, ()), _type)
 _NOISE = bytes(b for b in range(256) if b not in (0x0A, 0x0D))
 _TEXTS = (
     b"<html><body>502 Bad Gateway</body></html>",
@@ -68,8 +76,13 @@ _BAD_URLS = (
     "about:blank",
     "",
 )
-_MS_2000 = 946_684_800_000
-_MS_2100 = 4_102_444_800_000
+
+
+def _bounds(name: str) -> tuple[int, int]:
+    """The policy's inclusive limits of a numeric field."""
+    rule = _POLICY.fields[name]
+    assert rule.min is not None and rule.max is not None, name
+    return rule.min, rule.max
 
 
 def _not_json(rng: random.Random, event: dict) -> bytes:
@@ -131,20 +144,27 @@ def _missing_field(rng: random.Random, event: dict) -> bytes:
 def _out_of_range(rng: random.Random, event: dict) -> bytes:
     choice = rng.randrange(8)
     if choice == 0:
-        event["screen_width"] = rng.choice((0, 20_001, -1920))
+        low, high = _bounds("screen_width")
+        event["screen_width"] = rng.choice((low - 1, high + 1, -1920))
     elif choice == 1:
-        event["color_depth"] = rng.choice((0, 65, 255))
+        low, high = _bounds("color_depth")
+        event["color_depth"] = rng.choice((low - 1, high + 1, 255))
     elif choice == 2:
-        event["viewport_height"] = rng.choice((-1, 20_001))
+        low, high = _bounds("viewport_height")
+        event["viewport_height"] = rng.choice((low - 1, high + 1))
     elif choice == 3:
-        event["page_views"] = rng.choice((0, -3, 10_000_001))
+        low, high = _bounds("page_views")
+        event["page_views"] = rng.choice((low - 1, -3, high + 1))
     elif choice == 4:
-        event["event_time"] = rng.choice((_MS_2000 - 1, _MS_2100, 0, 2**63 - 1))
+        low, high = _bounds("event_time")
+        event["event_time"] = rng.choice((low - 1, high + 1, 0, 2**63 - 1))
         event["last_visit_time"] = None
     elif choice == 5:
-        event["event_type"], event["x"], event["y"] = "click", rng.choice((-5, 1_000_001)), 10
+        low, high = _bounds("x")
+        event["event_type"], event["x"], event["y"] = "click", rng.choice((low - 5, high + 1)), 10
     elif choice == 6:
-        event["event_type"], event["scroll_depth"] = "scroll", rng.choice((101, -1, 250))
+        low, high = _bounds("scroll_depth")
+        event["event_type"], event["scroll_depth"] = "scroll", rng.choice((high + 1, low - 1, 250))
     else:  # a number too big for any integer type
         event["screen_height"] = 0
         return orjson.dumps(event).replace(b'"screen_height":0', b'"screen_height":' + b"9" * 30)
@@ -152,18 +172,16 @@ def _out_of_range(rng: random.Random, event: dict) -> bytes:
 
 
 def _inconsistent(rng: random.Random, event: dict) -> bytes:
-    choice = rng.randrange(5)
+    """A visit after this one, or an event type without the fields the policy says it needs."""
+    choice = rng.randrange(1 + len(_NEEDS))
     if choice == 0:
         event["last_visit_time"] = event["event_time"] + rng.randrange(1, 86_400_000)
-    elif choice == 1:
-        event["event_type"] = rng.choice(("tap", "click"))
-        event["x"] = event["y"] = None
-    elif choice == 2:
-        event["event_type"], event["scroll_depth"] = "scroll", None
-    elif choice == 3:
-        event["event_type"], event["experiment_id"], event["variant_id"] = "ab_exposure", "e1", None
-    else:
-        event["event_type"], event["conversion_goal"] = "conversion", None
+        return orjson.dumps(event)
+    fields, types = list(_NEEDS.items())[choice - 1]
+    event["event_type"] = rng.choice(types) if len(types) > 1 else types[0]
+    for name in fields[:-1]:
+        event[name] = _PRESENT.get(name)
+    event[fields[-1]] = None
     return orjson.dumps(event)
 
 

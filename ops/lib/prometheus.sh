@@ -8,6 +8,7 @@
 # ANONYMIZER_PROMETHEUS_BIN=DIR uses binaries from elsewhere (e.g. a release tarball) instead.
 # Exit 1 with one line saying why when Go is missing or the build fails.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/go_tool.sh"
 PROM_VERSION="3.16.0"
 PROM_MODULE_VERSION="v0.316.0"  # Prometheus 3.x modules are tagged v0.3MM.P
 if [ -n "${ANONYMIZER_PROMETHEUS_BIN:-}" ]; then
@@ -20,38 +21,13 @@ if [ -n "${ANONYMIZER_PROMETHEUS_BIN:-}" ]; then
   echo "$ANONYMIZER_PROMETHEUS_BIN"
   exit 0
 fi
-CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/event-anonymizer"
-DIR="$CACHE/prometheus-$PROM_VERSION"
-if [ -f "$DIR/.complete" ] && [ -x "$DIR/bin/promtool" ] && [ -x "$DIR/bin/prometheus" ]; then
-  echo "$DIR/bin"
-  exit 0
+go_tool_dir "prometheus-$PROM_VERSION"
+if ! go_tool_ready promtool prometheus; then
+  go_tool_find "promtool and prometheus $PROM_VERSION" \
+    "ANONYMIZER_PROMETHEUS_BIN to a directory holding both" --say-which
+  go_tool_build "promtool and prometheus $PROM_VERSION" -tags remove_all_sd \
+    -ldflags "-s -w -X github.com/prometheus/common/version.Version=$PROM_VERSION" \
+    "github.com/prometheus/prometheus/cmd/promtool@$PROM_MODULE_VERSION" \
+    "github.com/prometheus/prometheus/cmd/prometheus@$PROM_MODULE_VERSION"
 fi
-if [ -z "${GO:-}" ]; then  # GO=/path/to/go picks one; else go on PATH, else Go's default place
-  GO="$(command -v go || true)"
-  [ -n "$GO" ] || { [ -x /usr/local/go/bin/go ] && GO=/usr/local/go/bin/go; } || true
-fi
-if [ -z "$GO" ] || [ ! -x "$GO" ]; then
-  echo "error: Go is not installed${GO:+ ($GO is not executable)}, so promtool and prometheus" \
-       "$PROM_VERSION cannot be built (install Go 1.24+ from https://go.dev/dl, or set" \
-       "ANONYMIZER_PROMETHEUS_BIN to a directory holding both)" >&2
-  exit 1
-fi
-mkdir -p "$DIR"
-exec 9>"$DIR/.lock"
-flock 9  # one build at a time (ops/test and a test session may both ask)
-if [ ! -f "$DIR/.complete" ]; then
-  echo "==> building promtool and prometheus $PROM_VERSION with $("$GO" version | cut -d' ' -f3)" \
-       "(once; a few minutes) into $DIR/bin" >&2
-  start=$(date +%s)
-  rm -rf "$DIR/bin"
-  if ! GOBIN="$DIR/bin" GOFLAGS=-buildvcs=false "$GO" install -tags remove_all_sd \
-      -ldflags "-s -w -X github.com/prometheus/common/version.Version=$PROM_VERSION" \
-      "github.com/prometheus/prometheus/cmd/promtool@$PROM_MODULE_VERSION" \
-      "github.com/prometheus/prometheus/cmd/prometheus@$PROM_MODULE_VERSION" >&2; then
-    echo "error: building promtool and prometheus $PROM_VERSION failed (see above)" >&2
-    exit 1
-  fi
-  touch "$DIR/.complete"
-  echo "==> built in $(( $(date +%s) - start )) s: $(du -sh "$DIR/bin" | cut -f1)" >&2
-fi
-echo "$DIR/bin"
+echo "$GO_TOOL_DIR/bin"

@@ -99,7 +99,7 @@ def main() -> int:
         warm_up(raw_settings)
         rows = []
         for engine in engines:
-            print(f"worker --engine {engine} ...", flush=True)
+            print(f"worker --runtime {engine} ...", flush=True)
             rows.append(run_worker(engine, bootstrap, raw, n, keys, logs / f"worker-{engine}.log"))
         for mode in ("alo", "eos"):
             print(f"passthrough {mode} ...", flush=True)
@@ -128,7 +128,7 @@ def main() -> int:
         print(f"{r['name']:28} {fmt(r['rate']):>18} {fmt(r['steady']):>14} "
               f"{r['seconds']:>8.1f} {rss:>9}  {outputs:>26}")  # fmt: skip
     for e in skipped:
-        print(f"worker/{e}: skipped (`anonymizer worker --engine {e}` does not exist)")
+        print(f"worker/{e}: skipped (`anonymizer worker --runtime {e}` does not exist)")
     print()
     for r in rows:
         if r["name"].startswith("worker/"):

@@ -106,7 +106,7 @@ class Worker:
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/metrics"
-        cmd = [sys.executable, "-m", "pipeline.cli.main", "worker", "--engine", engine,
+        cmd = [sys.executable, "-m", "pipeline.cli.main", "worker", "--runtime", engine,
                "--metrics-port", str(self.port), "--instance-id", f"bench-{uuid.uuid4().hex[:6]}",
                "--bootstrap-servers", settings.bootstrap_servers]  # fmt: skip
         self.log = log

@@ -24,7 +24,12 @@ UNREACHABLE_EXIT = 4
 
 
 class UsageError(AnonymizerError):
-    """A request that cannot be served as asked (e.g. a replay of events no longer held)."""
+    """A command used wrongly: flags that do not go together or are out of range, or a request
+    that cannot be served as asked (e.g. a replay of events no longer held). The CLI reports it
+    as argparse reports its own mistakes: `anonymizer <command>: error: <line>`, exit 2."""
+
+
+USAGE_EXIT = 2  # argparse's own
 
 
 def validation_lines(exc: Any) -> list[str]:

@@ -23,6 +23,7 @@ from pipeline.cli.gc_tuning import tune_gc
 from pipeline.config.engine import EngineSettings, load_engine_settings
 from pipeline.core.engine import Engine
 from pipeline.core.policy import load_policy
+from pipeline.errors import UsageError
 from pipeline.offline.run import anonymize_stream
 from pipeline.secrets.access import EPHEMERAL, MODES, STORE, day_keys
 
@@ -70,9 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
-        parser_error = "--batch-size must be at least 1"
-        stderr.print(f"anonymizer anonymize: {parser_error}")
-        return 2
+        raise UsageError("--batch-size must be at least 1")
     settings = load_engine_settings(keys=read_keys_file(args), geoip=args.geoip, policy=args.policy)
     engine = _engine(settings, args.day_secrets)
     store = args.day_secrets == STORE

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from contextlib import ExitStack
+from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, get_args
 
 from rich.console import Console
 
@@ -18,13 +20,15 @@ from pipeline.config.engine import (
     read_key_ring,
 )
 from pipeline.config.kafka import KafkaSettings, load_kafka_settings
+from pipeline.config.worker import Runtime
 from pipeline.core.engine import Engine
 from pipeline.core.keys import KeyRing
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, UsageError
 from pipeline.kafka.time_range import parse_time
 from pipeline.offline.writers import AvroContainer, JsonlRecords, JsonlRejects, RecordWriter
 
 stderr = Console(stderr=True)
+log = logging.getLogger(__name__)
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
@@ -104,6 +108,30 @@ def input_size(path: str) -> int | None:
         return None
 
 
+def add_runtime_options(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """`--runtime confluent|faust`, and `--engine`, its deprecated old name (hidden): "engine"
+    names the privacy Engine."""
+    names = get_args(Runtime)
+    parser.add_argument("--runtime", choices=names, help=help_text)
+    parser.add_argument("--engine", dest="old_runtime", choices=names, help=argparse.SUPPRESS)
+
+
+def runtime_choice(args: argparse.Namespace) -> Runtime | None:
+    """--runtime, else the deprecated --engine (with a warning, once), else None (the
+    setting's own sources apply)."""
+    if args.old_runtime is None:
+        return args.runtime
+    _warn_deprecated_engine_flag()
+    if args.runtime not in (None, args.old_runtime):
+        raise UsageError("--engine is the deprecated name of --runtime: give only --runtime")
+    return args.old_runtime
+
+
+@cache
+def _warn_deprecated_engine_flag() -> None:
+    log.warning("--engine is deprecated: use --runtime (the stream runtime: confluent or faust)")
+
+
 def add_kafka_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("kafka")
     group.add_argument(
@@ -137,11 +165,18 @@ def kafka_settings(args: argparse.Namespace) -> KafkaSettings:
 
 
 def time_range(args: argparse.Namespace) -> tuple[int | None, int | None]:
-    start = parse_time(args.start) if args.start else None
-    end = parse_time(args.end) if args.end else None
+    """--from and --to as epoch ms (None if not given); a UsageError for a mistake in them."""
+    start, end = _time(args.start, "--from"), _time(args.end, "--to")
     if start is not None and end is not None and end <= start:
-        raise ConfigError("--to must be after --from")
+        raise UsageError("--to must be after --from")
     return start, end
+
+
+def _time(text: str | None, flag: str) -> int | None:
+    try:
+        return parse_time(text) if text else None
+    except ConfigError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from pipeline.config.engine import EngineSettings, load_engine_settings
 from pipeline.config.env_names import unknown_names
-from pipeline.config.kafka import CONFIG_FILE_ENV, KafkaSettings, load_kafka_settings
+from pipeline.config.kafka import KafkaSettings, load_kafka_settings
 from pipeline.config.registry import load_registry_settings
 from pipeline.config.worker import load_worker_settings
 from pipeline.core.client_ip import ClientResolver
@@ -31,17 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print the effective configuration (secrets masked) and check it",
         description=(
             "Print the effective configuration: Kafka, privacy engine, worker, wire format and "
-            "schema registry settings from "
-            "the environment (ANONYMIZER_*) and the optional config file, each with where it "
-            "came from. Secrets are shown as ***; the key ring only as key ids and a count. "
+            "schema registry settings from the environment (ANONYMIZER_*) and the optional "
+            "config file (--config-file), each with where it came from. Secrets are shown as "
+            "***; the key ring only as key ids and a count. "
             "Every mistake found is listed; exit code 2 if there is any."
         ),
-    )
-    p.add_argument(
-        "--config-file",
-        type=Path,
-        metavar="PATH",
-        help=f"TOML file with a [kafka] table (default: ${CONFIG_FILE_ENV})",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.set_defaults(func=run)
@@ -65,14 +59,13 @@ def engine_section(settings: EngineSettings, errors: list[str]) -> list[dict[str
     """One row per engine setting; loads the key ring, policy and GeoIP database to check them
     (their mistakes go to `errors`). The key ring is shown as ids and a count, never a key."""
     rows: list[dict[str, Any]] = []
-    env = "env" if "ANONYMIZER_KEYS" in os.environ else "default"
     try:
         ring = settings.key_ring()
         keys: Any = {"count": len(ring.keys), "ids": list(ring.ids), "active": ring.active.key_id}
     except ConfigError as exc:
         errors.append(f"keys: {exc}")
         keys = None if settings.keys is None else MASK + " (invalid)"
-    rows.append({"name": "keys", "value": keys, "source": env})
+    rows.append({"name": "keys", "value": keys, "source": _source(settings, "keys")})
     policy = None
     try:
         policy = load_policy(settings.policy)
@@ -125,7 +118,7 @@ def collect(config_file: Path | None) -> tuple[dict[str, list[dict[str, Any]]], 
     except ConfigError as exc:
         errors.extend(_split(exc))
     try:
-        sections["engine"] = engine_section(load_engine_settings(), errors)
+        sections["engine"] = engine_section(load_engine_settings(config_file=config_file), errors)
     except ConfigError as exc:
         errors.extend(_split(exc))
     try:
@@ -137,14 +130,15 @@ def collect(config_file: Path | None) -> tuple[dict[str, list[dict[str, Any]]], 
     except ConfigError as exc:
         errors.extend(_split(exc))
     try:
-        registry = load_registry_settings()
+        registry = load_registry_settings(config_file)
         sections["registry"] = [
             {"name": k, "value": v, "source": _source(registry, k)}
             for k, v in registry.masked().items()
         ]
     except ConfigError as exc:
         errors.extend(_split(exc))
-    return sections, errors
+    # a config file that cannot be read, or has an unknown section, fails every loader alike
+    return sections, list(dict.fromkeys(errors))
 
 
 def _split(exc: ConfigError) -> list[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
-from pipeline.cli.common import add_keys_file
+from pipeline.cli.common import add_keys_file, add_runtime_options, runtime_choice
 from pipeline.dev.demo.run import DemoOptions, run_demo
+from pipeline.errors import UsageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,12 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="generated events per second (default: 5000; 0 = as fast as possible)",
     )
-    p.add_argument(
-        "--engine",
-        choices=("confluent", "faust"),
-        default="confluent",
-        help="the worker's stream engine (default: confluent)",
-    )
+    add_runtime_options(p, "the worker's stream runtime around the privacy engine (default: "
+                        "confluent)")  # fmt: skip
     p.add_argument(
         "--duration", type=float, metavar="S", help="seconds to run (default: until Ctrl-C)"
     )
@@ -87,12 +83,10 @@ def run(args: argparse.Namespace) -> int:
     if wire_format not in ("single-object", "confluent"):
         problems.append("ANONYMIZER_WIRE_FORMAT must be single-object or confluent")
     if problems:
-        for problem in problems:
-            print(f"anonymizer demo: {problem}", file=sys.stderr)
-        return 2
+        raise UsageError("\n".join(problems))
     options = DemoOptions(
         rate=args.rate,
-        engine=args.engine,
+        engine=runtime_choice(args) or "confluent",
         duration=args.duration,
         port=args.port,
         metrics_port=args.metrics_port,

@@ -7,6 +7,7 @@ import sys
 
 from pipeline.config.kafka import load_kafka_settings
 from pipeline.dev.generate import ProduceSummary, check_topic, produce_traffic
+from pipeline.errors import UsageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -67,8 +68,7 @@ def run(args: argparse.Namespace) -> int:
     """Produce; print progress and the summary; 0 if every event was delivered."""
     problem = _check(args)
     if problem:
-        print(f"anonymizer generate: {problem}", file=sys.stderr)
-        return 2
+        raise UsageError(problem)
     overrides = {"bootstrap_servers": args.bootstrap_servers} if args.bootstrap_servers else {}
     settings = load_kafka_settings(**overrides)
     check_topic(settings, args.topic or settings.raw_topic)

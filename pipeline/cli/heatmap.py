@@ -12,7 +12,7 @@ from typing import Any
 from pipeline.analytics.heatmap import CLASSES, Heatmap, Panel, class_label, densest, url_path
 from pipeline.analytics.units import day_label
 from pipeline.cli.output_source import add_source_options, open_source, read_with_progress
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, UsageError
 
 EXAMPLE = """\
 examples:
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.analytics.plots import heatmap_figure, save_png  # matplotlib only when drawing
 
     if args.bin < 1 or args.dpi < 10 or (args.max_y is not None and args.max_y < args.bin):
-        raise ConfigError("--bin must be positive, --dpi at least 10, --max-y one cell or more")
+        raise UsageError("--bin must be positive, --dpi at least 10, --max-y one cell or more")
     source = open_source(args, "heatmap")
     heatmap = Heatmap(args.site, args.url_path, args.bin)
     paths: Counter[str] = Counter()

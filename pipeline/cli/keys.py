@@ -6,11 +6,11 @@ import argparse
 import base64
 import hashlib
 import os
-import sys
 from datetime import UTC, datetime
 
 from pipeline.cli.common import add_kafka_options, add_keys_file, kafka_settings, key_ring
 from pipeline.core.keys import MIN_KEY_BYTES, KeyRing
+from pipeline.errors import UsageError
 
 
 def _default_id() -> str:
@@ -97,11 +97,9 @@ def check_keys(args: argparse.Namespace) -> int:
 def rotate_keys(args: argparse.Namespace) -> int:
     ring = key_ring(args)
     if args.keep < 2:
-        print("anonymizer keys rotate: --keep must be at least 2", file=sys.stderr)
-        return 2
+        raise UsageError("--keep must be at least 2")
     if ring.get(args.id):
-        print(f"anonymizer keys rotate: key id {args.id!r} is already in the ring", file=sys.stderr)
-        return 2
+        raise UsageError(f"key id {args.id!r} is already in the ring")
     entries = [f"{args.id}:{_new_secret()}"]
     entries += [f"{k.key_id}:{base64.b64encode(k.secret).decode()}" for k in ring.keys]
     new_ring = ",".join(entries[: args.keep])

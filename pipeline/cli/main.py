@@ -6,12 +6,20 @@ import argparse
 import importlib
 import os
 import sys
+from pathlib import Path
 
 from confluent_kafka import KafkaException
 from rich.console import Console
 
 from pipeline import __version__
-from pipeline.errors import UNREACHABLE_EXIT, ConfigError, UnreachableError, UsageError
+from pipeline.config.file import CONFIG_FILE_ENV, SECTIONS, use_config_file
+from pipeline.errors import (
+    UNREACHABLE_EXIT,
+    USAGE_EXIT,
+    ConfigError,
+    UnreachableError,
+    UsageError,
+)
 from pipeline.kafka.errors import no_cluster
 
 # Command -> module; each module's `register(subparsers)` adds its command and sets `func`.
@@ -36,6 +44,27 @@ COMMANDS: dict[str, str] = {
     "heatmap": "pipeline.cli.heatmap",
     "abtest": "pipeline.cli.abtest",
 }
+# Commands that read no settings: no --config-file. (The demo runs on the embedded defaults and
+# keeps any config file away from its broker's clients.)
+WITHOUT_SETTINGS = frozenset({"policy", "sample", "schema", "broker", "registry", "demo"})
+
+
+def add_config_file(parser: argparse.ArgumentParser) -> None:
+    """`--config-file PATH`, the one TOML file of settings (docs/configuration.md), on `parser`
+    or, if it has actions of its own (`keys check`), on each of them."""
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if actions:
+        for sub in actions[0].choices.values():
+            add_config_file(sub)
+        return
+    sections = ", ".join(f"[{name}]" for name in SECTIONS)
+    parser.add_argument(
+        "--config-file",
+        type=Path,
+        metavar="PATH",
+        help=f"TOML file of settings with sections {sections}; flags and ANONYMIZER_* "
+        f"variables win over it (default: ${CONFIG_FILE_ENV})",
+    )
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -50,6 +79,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for command, module in COMMANDS.items():
         if only is None or command == only:
             importlib.import_module(module).register(sub)
+            if command not in WITHOUT_SETTINGS:
+                add_config_file(sub.choices[command])
     return parser
 
 
@@ -79,7 +110,8 @@ def _main(argv: list[str]) -> int:
     first = argv[0] if argv else None
     args = build_parser(first if first in COMMANDS else None).parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        with use_config_file(getattr(args, "config_file", None)):
+            return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"anonymizer {args.command}: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -91,9 +123,10 @@ def _main(argv: list[str]) -> int:
             raise
         print(f"anonymizer {args.command}: Kafka unreachable: {exc.args[0].str()}", file=sys.stderr)
         return UNREACHABLE_EXIT
-    except UsageError as exc:
-        print(f"anonymizer {args.command}: {exc}", file=sys.stderr)
-        return 2
+    except UsageError as exc:  # reported as argparse reports its own: "PROG: error: ...", exit 2
+        for line in str(exc).splitlines() or [""]:
+            print(f"anonymizer {args.command}: error: {line}", file=sys.stderr)
+        return USAGE_EXIT
     except KeyboardInterrupt:
         return 130
 

@@ -9,6 +9,7 @@ from collections import Counter
 from typing import BinaryIO
 
 from pipeline.dev.traffic import TrafficGenerator
+from pipeline.errors import UsageError
 
 _PROGRESS_EVERY = 100_000
 _FILL = 0.98  # --days without a rate: aim the count at 98% of the span, so it rarely wraps
@@ -82,8 +83,7 @@ def _start_ms(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Generate and write the events; return the exit code."""
     if args.count < 0:
-        print("anonymizer sample: --count must be >= 0", file=sys.stderr)
-        return 2
+        raise UsageError("--count must be >= 0")
     days, rate = args.days or 3, args.events_per_second or 1000.0
     if args.days is not None and args.events_per_second is None:
         rate = max(args.count, 1) / (days * 86_400 * _FILL)
@@ -99,8 +99,7 @@ def run(args: argparse.Namespace) -> int:
             diurnal=args.days is not None,
         )
     except ValueError as exc:
-        print(f"anonymizer sample: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc)) from None
     if args.output == "-":
         return _write(gen, args.count, sys.stdout.buffer, args.quiet)
     with open(args.output, "wb") as out:

@@ -1,7 +1,8 @@
 """`anonymizer worker`: the streaming worker (Kafka raw topic -> anonymized + dead letters).
 
-Engines come from `ENGINES`, name -> `run(setup) -> exit code`; the CLI builds and checks the
-shared `WorkerSetup` (settings, topics, engine, day keys, metrics, signals) once for all of them.
+Runtimes come from `RUNTIMES`, name -> `run(setup) -> exit code` (`--runtime`, or
+ANONYMIZER_RUNTIME; `--engine` is its deprecated old name); the CLI builds and checks the shared
+`WorkerSetup` (settings, topics, privacy engine, day keys, metrics, signals) once for all of them.
 Exit codes: 0 stopped by SIGTERM/SIGINT after committing; 2 configuration error (including an
 unknown, e.g. misspelled, ANONYMIZER_* variable, a day-secret store that cannot give today's
 key at start-up, and with the Confluent wire format a schema registry that does not answer
@@ -20,13 +21,18 @@ import os
 import signal
 from collections.abc import Callable
 
-from pipeline.cli.common import add_engine_options, read_keys_file
+from pipeline.cli.common import (
+    add_engine_options,
+    add_runtime_options,
+    read_keys_file,
+    runtime_choice,
+)
 from pipeline.cli.gc_tuning import tune_gc
 from pipeline.config.engine import EngineSettings, load_engine_settings
 from pipeline.config.env_names import unknown_names
 from pipeline.config.kafka import KafkaSettings, load_kafka_settings
 from pipeline.config.registry import RegistrySettings, load_registry_settings
-from pipeline.config.worker import WorkerSettings, load_worker_settings
+from pipeline.config.worker import Runtime, WorkerSettings, load_worker_settings
 from pipeline.core.day_keys import day_label
 from pipeline.errors import UNREACHABLE_EXIT, ConfigError, UnreachableError
 from pipeline.observability import logs
@@ -36,7 +42,10 @@ from pipeline.worker.loop import run_confluent
 from pipeline.worker.setup import WorkerSetup, build_setup
 from pipeline.worker.shutdown import StopSignal
 
-ENGINES: dict[str, Callable[[WorkerSetup], int]] = {"confluent": run_confluent, "faust": run_faust}
+RUNTIMES: dict[Runtime, Callable[[WorkerSetup], int]] = {
+    "confluent": run_confluent,
+    "faust": run_faust,
+}
 
 log = logging.getLogger("pipeline.worker")
 
@@ -50,8 +59,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "transaction. Kafka settings come from ANONYMIZER_* variables (see docs/configuration.md); "
         "keys from $ANONYMIZER_KEYS or --keys-file.",
     )
-    parser.add_argument(
-        "--engine", choices=sorted(ENGINES), default="confluent", help="stream engine"
+    add_runtime_options(
+        parser,
+        "the stream runtime around the privacy engine (default $ANONYMIZER_RUNTIME, else "
+        "confluent)",
     )
     parser.add_argument(
         "--batch-size",
@@ -113,6 +124,7 @@ Settings = tuple[WorkerSettings, KafkaSettings, EngineSettings, RegistrySettings
 def _settings(args: argparse.Namespace) -> Settings:
     """All four settings, or one ConfigError listing every mistake (an unknown ANONYMIZER_*
     variable is one: the worker does not start with a misspelled setting)."""
+    runtime = runtime_choice(args)
     problems: list[str] = [str(unknown) for unknown in unknown_names(os.environ)]
     results: list[object] = []
     keys = None
@@ -122,6 +134,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         problems.append(str(exc))
     loaders: list[Callable[[], object]] = [
         lambda: load_worker_settings(
+            runtime=runtime,
             instance_id=args.instance_id,
             batch_size=args.batch_size,
             max_wait_ms=args.max_wait_ms,
@@ -148,7 +161,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         except ConfigError as exc:
             problems.append(str(exc))
     if problems:
-        raise ConfigError("\n".join(problems))
+        raise ConfigError("\n".join(dict.fromkeys(problems)))  # a bad file fails each alike
     return results[0], results[1], engine_settings, results[3]  # type: ignore[return-value]
 
 
@@ -170,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     worker, kafka, engine_settings, registry = _settings(args)
     setup = build_setup(
-        worker, kafka, engine_settings, engine_name=args.engine, stop=StopSignal(),
+        worker, kafka, engine_settings, engine_name=worker.runtime, stop=StopSignal(),
         registry=registry,
     )  # fmt: skip
     try:
@@ -184,9 +197,9 @@ def _run(args: argparse.Namespace) -> int:
         except DaySecretUnavailable as exc:  # only if the UTC day turned meanwhile
             raise ConfigError(f"day secrets ({kafka.day_secrets_topic}): {exc}") from None
         log.info(
-            "engine %s, policy %s, master key %s, day keys %s..%s (%s), %s; records up to %d "
+            "runtime %s, policy %s, master key %s, day keys %s..%s (%s), %s; records up to %d "
             "bytes, %s wire format; metrics on %s",
-            args.engine,
+            worker.runtime,
             engine.policy.label,
             setup.master_key_id,
             day_label(held.days[0]),
@@ -198,6 +211,6 @@ def _run(args: argparse.Namespace) -> int:
             worker.metrics_port or "(off)",
         )
         setup.stop.install()
-        return ENGINES[args.engine](setup)
+        return RUNTIMES[worker.runtime](setup)
     finally:
         setup.close()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, PrivateAttr, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pipeline.config.load import load_settings, masked
+from pipeline.config.base import Settings
+from pipeline.config.file import config_file as file_in_use
+from pipeline.config.file import read_section
 from pipeline.core.client_ip import DEFAULT_TRUSTED_PROXIES
 from pipeline.core.engine import DEFAULT_MAX_RECORD_BYTES, Engine
 from pipeline.core.keys import KeyRing
@@ -18,16 +19,22 @@ from pipeline.errors import ConfigError
 
 KEYS_ENV = "ANONYMIZER_KEYS"
 NO_KEYS = (
-    f"{KEYS_ENV} is not set (nor a --keys-file given): give at least one key as ID:BASE64 "
+    f"{KEYS_ENV} is not set (nor a --keys-file given, nor keys in the config file's [engine]): "
+    "give at least one key as ID:BASE64 "
     "(make one with `anonymizer keys generate`)"
 )
 
 
 def key_ring_text(keys_file: Path | None = None) -> tuple[str | None, str]:
     """The key ring's text and where it is from: `keys_file` (--keys-file) if given, else
-    $ANONYMIZER_KEYS (None if unset). An unreadable or empty file is a ConfigError naming it."""
+    $ANONYMIZER_KEYS, else the config file's `[engine] keys` (None if none). An unreadable or
+    empty file is a ConfigError naming it. (EngineSettings reads the same sources in this order.)"""
     if keys_file is None:
-        return os.environ.get(KEYS_ENV) or None, KEYS_ENV
+        if os.environ.get(KEYS_ENV):
+            return os.environ[KEYS_ENV], KEYS_ENV
+        path = file_in_use()
+        text = read_section(path, "engine").get("keys")
+        return (str(text), _file_source(path)) if text else (None, KEYS_ENV)
     source = f"keys file {keys_file}"
     try:
         text = keys_file.expanduser().read_text().strip()
@@ -54,10 +61,11 @@ def read_key_ring(keys_file: Path | None = None) -> KeyRing:
     return parse_key_ring(*key_ring_text(keys_file))
 
 
-class EngineSettings(BaseSettings):
+class EngineSettings(Settings):
     """What the privacy engine needs; every shell builds its engine from these."""
 
-    model_config = SettingsConfigDict(env_prefix="ANONYMIZER_", extra="ignore")
+    section: ClassVar[str] = "engine"
+    title: ClassVar[str] = "engine"
 
     keys: SecretStr | None = Field(
         None,
@@ -100,18 +108,25 @@ class EngineSettings(BaseSettings):
             value_header=value_header,
         )
 
-    def masked(self) -> dict[str, Any]:
-        """All settings as plain values for printing; the key ring as a count of keys."""
-        count = None if self.keys is None else f"*** ({len(self.key_ring().keys)} keys)"
-        return masked(self, keys=count)
+    def shown(self) -> dict[str, Any]:
+        """The key ring as a count of keys."""
+        return {"keys": None if self.keys is None else f"*** ({len(self.key_ring().keys)} keys)"}
 
 
-def load_engine_settings(keys_file: Path | None = None, **overrides: Any) -> EngineSettings:
-    """EngineSettings from overrides and the environment, the keys from `keys_file` if given;
-    one ConfigError for every mistake."""
+def load_engine_settings(
+    keys_file: Path | None = None, config_file: Path | str | None = None, **overrides: Any
+) -> EngineSettings:
+    """EngineSettings through the one loader (`Settings.load`), the keys from `keys_file`
+    (--keys-file) if given; the key ring's mistakes name where it came from."""
     source = KEYS_ENV
     if keys_file is not None:
         overrides["keys"], source = key_ring_text(keys_file)
-    settings = load_settings(EngineSettings, "engine", overrides)
+    settings = EngineSettings.load(config_file, **overrides)
+    if overrides.get("keys") is None and not os.environ.get(KEYS_ENV) and settings.keys:
+        source = _file_source(Path(config_file) if config_file else file_in_use())
     settings._keys_source = source
     return settings
+
+
+def _file_source(path: Path | None) -> str:
+    return f"config file {path} [engine] keys"

@@ -15,7 +15,8 @@ from functools import cache
 from pydantic_settings import BaseSettings
 
 from pipeline.config.engine import EngineSettings
-from pipeline.config.kafka import CONFIG_FILE_ENV, KafkaSettings
+from pipeline.config.file import CONFIG_FILE_ENV
+from pipeline.config.kafka import KafkaSettings
 from pipeline.config.registry import RegistrySettings
 from pipeline.config.worker import WorkerSettings
 from pipeline.kafka.jars import LIBS_ENV

@@ -1,52 +1,34 @@
-"""Kafka client settings: environment (`ANONYMIZER_*`) over an optional TOML file's `[kafka]`."""
+"""Kafka client settings (`ANONYMIZER_*`, the config file's `[kafka]`)."""
 
 from __future__ import annotations
 
 import logging
-import os
-from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from pipeline.config.load import load_settings, masked, read_toml_table
+from pipeline.config.base import Settings
+from pipeline.config.file import CONFIG_FILE_ENV
 from pipeline.kafka.clientlog import CLIENT_LOG
 
-CONFIG_FILE_ENV = "ANONYMIZER_CONFIG_FILE"
+__all__ = ["CONFIG_FILE_ENV", "KafkaSettings", "load_kafka_settings"]
 log = logging.getLogger(__name__)
-_config_file: ContextVar[Path | None] = ContextVar("kafka_config_file", default=None)
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
-
-
-class _TomlKafkaTable(PydanticBaseSettingsSource):
-    """The `[kafka]` table of the config file (explicit path, else `$ANONYMIZER_CONFIG_FILE`)."""
-
-    def __init__(self, settings_cls: type[BaseSettings]) -> None:
-        super().__init__(settings_cls)
-        path = _config_file.get() or os.environ.get(CONFIG_FILE_ENV)
-        self.data: dict[str, Any] = read_toml_table(Path(path), "kafka") if path else {}
-
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return self.data.get(field_name), field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        return dict(self.data)
 
 
 DEFAULT_REPLAY_WINDOW_HOURS = 72
 HOUR_MS = 3_600_000
 
 
-class KafkaSettings(BaseSettings):
+class KafkaSettings(Settings):
     """How to reach Kafka, which topics to use, and bounded-memory client tuning."""
 
-    model_config = SettingsConfigDict(env_prefix="ANONYMIZER_", extra="forbid")
+    section: ClassVar[str] = "kafka"
+    title: ClassVar[str] = "Kafka"
 
     bootstrap_servers: str = Field(
         "127.0.0.1:9092", min_length=1, description="Comma-separated host:port list of brokers."
@@ -147,17 +129,6 @@ class KafkaSettings(BaseSettings):
     transaction_timeout_ms: int = Field(
         60000, ge=1000, description="Producer: the broker aborts a transaction open this long."
     )
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, _TomlKafkaTable(settings_cls)
 
     @field_validator("ssl_ca_location", "ssl_certificate_location", "ssl_key_location")
     @classmethod
@@ -267,10 +238,6 @@ class KafkaSettings(BaseSettings):
             conf["transaction.timeout.ms"] = self.transaction_timeout_ms
         return {**conf, **extra}
 
-    def masked(self) -> dict[str, Any]:
-        """All settings as plain values for printing; secrets shown as "***"."""
-        return masked(self)
-
 
 @cache
 def _warn_deprecated_group_instance_id() -> None:
@@ -281,13 +248,9 @@ def _warn_deprecated_group_instance_id() -> None:
 
 
 def load_kafka_settings(config_file: Path | str | None = None, **overrides: Any) -> KafkaSettings:
-    """KafkaSettings from overrides > `ANONYMIZER_*` env > config file; one ConfigError listing
-    every mistake on its own line (field and problem, never a value)."""
-    token = _config_file.set(Path(config_file) if config_file else None)
-    try:
-        settings = load_settings(KafkaSettings, "Kafka", overrides, skip_none=False)
-    finally:
-        _config_file.reset(token)
+    """KafkaSettings through the one loader (`Settings.load`); warns once about the deprecated
+    group_instance_id."""
+    settings = KafkaSettings.load(config_file, **overrides)
     if settings.group_instance_id:
         _warn_deprecated_group_instance_id()
     return settings

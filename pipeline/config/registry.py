@@ -1,22 +1,23 @@
-"""Settings of the output's wire format and the schema registry (`ANONYMIZER_*`)."""
+"""Settings of the output's wire format and the schema registry (`ANONYMIZER_*`, the config
+file's `[registry]`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pipeline.config.load import load_settings, masked
+from pipeline.config.base import Settings
 
 WireFormatName = Literal["single-object", "confluent"]
 
 
-class RegistrySettings(BaseSettings):
+class RegistrySettings(Settings):
     """How the worker frames its Avro records, and where the schema registry is."""
 
-    model_config = SettingsConfigDict(env_prefix="ANONYMIZER_", extra="ignore")
+    section: ClassVar[str] = "registry"
+    title: ClassVar[str] = "wire format"
 
     wire_format: WireFormatName = Field(
         "single-object",
@@ -65,13 +66,15 @@ class RegistrySettings(BaseSettings):
             raise ValueError("schema_registry_url: required with wire_format confluent")
         return self
 
-    def masked(self) -> dict[str, Any]:
-        """All settings as plain values for printing; the password as "***"."""
+    def shown(self) -> dict[str, Any]:
+        """The registry's user name, its password as "***"."""
         info = self.schema_registry_user_info
         user = None if info is None else info.get_secret_value().split(":", 1)[0] + ":***"
-        return masked(self, schema_registry_user_info=user)
+        return {"schema_registry_user_info": user}
 
 
-def load_registry_settings(**overrides: Any) -> RegistrySettings:
-    """RegistrySettings from overrides and the environment; one ConfigError for every mistake."""
-    return load_settings(RegistrySettings, "wire format", overrides)
+def load_registry_settings(
+    config_file: Path | str | None = None, **overrides: Any
+) -> RegistrySettings:
+    """RegistrySettings through the one loader (`Settings.load`)."""
+    return RegistrySettings.load(config_file, **overrides)

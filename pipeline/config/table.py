@@ -1,9 +1,9 @@
-"""Every `ANONYMIZER_*` setting as a Markdown table (docs/configuration.md's copy is checked against it)."""
+"""Every `ANONYMIZER_*` setting and its config-file section as a Markdown table
+(docs/configuration.md's copy is checked against it)."""
 
 from __future__ import annotations
 
-from pydantic_settings import BaseSettings
-
+from pipeline.config.base import Settings
 from pipeline.config.engine import EngineSettings
 from pipeline.config.kafka import KafkaSettings
 from pipeline.config.registry import RegistrySettings
@@ -11,7 +11,7 @@ from pipeline.config.worker import WorkerSettings
 
 START = "<!-- settings-table:start -->"
 END = "<!-- settings-table:end -->"
-SECTIONS: tuple[tuple[str, type[BaseSettings]], ...] = (
+SECTIONS: tuple[tuple[str, type[Settings]], ...] = (
     ("privacy engine", EngineSettings),
     ("Kafka", KafkaSettings),
     ("worker", WorkerSettings),
@@ -19,7 +19,7 @@ SECTIONS: tuple[tuple[str, type[BaseSettings]], ...] = (
 )
 
 
-def _default(cls: type[BaseSettings], name: str) -> str:
+def _default(cls: type[Settings], name: str) -> str:
     field = cls.model_fields[name]
     if field.default_factory is not None:
         return "(host name)" if name == "instance_id" else "(computed)"
@@ -32,7 +32,7 @@ def _default(cls: type[BaseSettings], name: str) -> str:
 def markdown() -> str:
     lines = ["| variable | default | meaning |", "|---|---|---|"]
     for title, cls in SECTIONS:
-        lines.append(f"| **{title}** | | |")
+        lines.append(f"| **{title}**: `[{cls.section}]` in the config file | | |")
         for name, field in cls.model_fields.items():
             description = (field.description or "").replace("|", "\\|")
             lines.append(f"| `ANONYMIZER_{name.upper()}` | {_default(cls, name)} | {description} |")

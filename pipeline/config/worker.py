@@ -1,4 +1,5 @@
-"""Settings of a stream worker itself (`ANONYMIZER_*`): identity, batching, metrics."""
+"""Settings of a stream worker itself (`ANONYMIZER_*`, the config file's `[worker]`): runtime,
+identity, batching, metrics."""
 
 from __future__ import annotations
 
@@ -6,17 +7,17 @@ import re
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pipeline.config.base import Settings, mistakes
 from pipeline.config.kafka import load_kafka_settings
-from pipeline.config.load import load_settings
 from pipeline.errors import ConfigError
 
 MAX_BATCH_SIZE = 50_000
 Profile = Literal["throughput", "latency"]
+Runtime = Literal["confluent", "faust"]  # pipeline/cli/worker.py: RUNTIMES
 # What each profile sets, unless the setting itself is given (docs/performance.md: measured).
 PROFILES: dict[str, dict[str, int]] = {
     "throughput": {"batch_size": 10_000, "max_wait_ms": 100},
@@ -31,14 +32,21 @@ def default_instance_id() -> str:
     return name or "worker"
 
 
-class WorkerSettings(BaseSettings):
+class WorkerSettings(Settings):
     """What one worker process needs beyond the Kafka and engine settings."""
 
-    model_config = SettingsConfigDict(env_prefix="ANONYMIZER_", extra="ignore")
+    section: ClassVar[str] = "worker"
+    title: ClassVar[str] = "worker"
 
     instance_id: str = Field(
         default_factory=default_instance_id,
         description="Stable id of this worker instance (transactional.id suffix; static member id).",
+    )
+    runtime: Runtime = Field(
+        "confluent",
+        description="The stream runtime around the privacy engine: `confluent` (confluent-kafka "
+        "loop) or `faust` (faust-streaming agent); docs/worker.md. Replaces the deprecated "
+        "--engine flag.",
     )
     profile: Profile = Field(
         "throughput",
@@ -102,12 +110,12 @@ class WorkerSettings(BaseSettings):
 
 
 def load_worker_settings(config_file: Path | str | None = None, **overrides: Any) -> WorkerSettings:
-    """WorkerSettings from overrides and the environment; one line per mistake, never a value.
-    `config_file` is the Kafka settings' file, read for the deprecated group_instance_id."""
-    settings = load_settings(WorkerSettings, "worker", overrides)
+    """WorkerSettings through the one loader (`Settings.load`), checked against the deprecated
+    group_instance_id of the Kafka settings (same file)."""
+    settings = WorkerSettings.load(config_file, **overrides)
     problem = _group_instance_conflict(settings, config_file)
     if problem:
-        raise ConfigError(f"invalid worker settings:\n  static_membership: {problem}")
+        raise ConfigError(mistakes("invalid worker settings", [f"static_membership: {problem}"]))
     return settings
 
 

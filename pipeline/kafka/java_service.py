@@ -48,7 +48,7 @@ def check_port_free(port: int) -> None:
 
 
 def die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: SIGTERM the JVM if the Python process that started it dies."""
+    """Linux: SIGTERM this child (a JVM, the demo's worker) if the Python process that started it dies."""
     with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 

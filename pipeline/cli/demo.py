@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("\n".join(problems))
     options = DemoOptions(
         rate=args.rate,
-        engine=runtime_choice(args) or "confluent",
+        runtime=runtime_choice(args) or "confluent",
         duration=args.duration,
         port=args.port,
         metrics_port=args.metrics_port,

@@ -46,7 +46,7 @@ class DemoOptions:
     """What `anonymizer demo` was asked to do."""
 
     rate: float = 5000.0
-    engine: str = "confluent"
+    runtime: str = "confluent"
     duration: float | None = None
     port: int | None = None
     metrics_port: int | None = None
@@ -133,8 +133,8 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
     args = [
         "--bootstrap-servers",
         broker.bootstrap,
-        "--engine",
-        opts.engine,
+        "--runtime",
+        opts.runtime,
         "--metrics-port",
         str(mport),
         "--instance-id",
@@ -143,7 +143,7 @@ def _run(opts: DemoOptions, console: Console, keys: str | None, workdir: Path,
     if opts.batch_size:
         args += ["--batch-size", str(opts.batch_size)]
     worker = WorkerProcess(args, env, workdir / "worker.log", mport)
-    say(f"starting the worker (engine {opts.engine}, {opts.wire_format} wire format, metrics "
+    say(f"starting the worker (runtime {opts.runtime}, {opts.wire_format} wire format, metrics "
         f"on :{mport})…", soft_wrap=True)  # fmt: skip
     worker.start()
     stack.callback(worker.stop)
@@ -256,7 +256,7 @@ def _figures(opts: DemoOptions, gen: GeneratorThread, sampler: Sampler, window: 
         lag=last.total(LAG) if LAG in last.samples else None,
         p50=window.latency(0.5),
         p99=window.latency(0.99),
-        engine=opts.engine,
+        runtime=opts.runtime,
         notes=notes + extra,
         pair=sampler.pair,
     )

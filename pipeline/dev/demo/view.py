@@ -36,7 +36,7 @@ class Figures:
     lag: float | None = None
     p50: float | None = None
     p99: float | None = None
-    engine: str = ""
+    runtime: str = ""
     notes: list[str] = field(default_factory=list)
     pair: Pair | None = None
 

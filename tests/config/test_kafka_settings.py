@@ -46,7 +46,7 @@ def test_precedence_overrides_env_file(tmp_path: Path, monkeypatch: pytest.Monke
     cfg = tmp_path / "anonymizer.toml"
     cfg.write_text(
         '[kafka]\nbootstrap_servers = "file:9092"\ngroup_id = "from-file"\n'
-        'client_id = "file-client"\n[other]\nignored = true\n'
+        'client_id = "file-client"\n'
     )
     monkeypatch.setenv("ANONYMIZER_CONFIG_FILE", str(cfg))
     monkeypatch.setenv("ANONYMIZER_GROUP_ID", "from-env")

@@ -1,16 +1,17 @@
 """The faust-streaming engine: the same pipeline as a faust agent, for teams that run faust apps.
 
-Each `stream.take_events` batch goes through the same engine call and the same `Outbox` as the
-default engine; configuration, topics, codecs, dead letters and metrics are shared. What differs
-is the guarantee. faust 0.15 with `processing_guarantee="exactly_once"` commits the input
-offsets in transactions but sends the agent's output outside them (measured on Kafka 4.1: no
-transactional id on the sends, no markers in the output topic). So this engine is
-**at least once**: after a crash, the batches sent but not yet committed are sent again, and
-downstream sees those events twice (same `event_id`: de-duplicate on it). Nothing is lost.
-Consumer lag is not exported by this engine. While today's day key cannot be had, the agent
-holds the batch in hand and retries with back-off (`DayGate`): nothing is sent or acknowledged
-meanwhile; faust's own fetcher keeps polling, so the worker stays in the group. A timer takes the
-day keys every minute also when no event comes, so an idle worker destroys expired days on time.
+Each `stream.take_events` batch goes through the same engine call, the same `BatchCycle` (what
+to produce) and the same `Outbox` as the default engine; configuration, topics, codecs, dead
+letters and metrics are shared. What differs is the guarantee. faust 0.15 with
+`processing_guarantee="exactly_once"` commits the input offsets in transactions but sends the
+agent's output outside them (measured on Kafka 4.1: no transactional id on the sends, no markers
+in the output topic). So this engine is **at least once**: after a crash, the batches sent but
+not yet committed are sent again, and downstream sees those events twice (same `event_id`:
+de-duplicate on it). Nothing is lost. Consumer lag is not exported by this engine. While today's
+day key cannot be had, the agent holds the batch in hand and retries with back-off (`DayGate`):
+nothing is sent or acknowledged meanwhile; faust's own fetcher keeps polling, so the worker
+stays in the group. A timer takes the day keys every minute also when no event comes, so an idle
+worker destroys expired days on time.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import faust
 
 from pipeline.config.kafka import KafkaSettings
 from pipeline.core.day_keys import HeldDays
+from pipeline.worker.batch_cycle import BatchCycle, sources_of
 from pipeline.worker.day_gate import DayGate
 from pipeline.worker.messages import Outbox, arrivals_ms, payloads_of, record_times_ms
 from pipeline.worker.setup import WorkerSetup
@@ -112,6 +114,7 @@ def build_app(setup: WorkerSetup, datadir: str) -> faust.App:
     )
     within = worker.max_wait_ms / 1000
     gate = DayGate(setup.days, metrics)
+    cycle = BatchCycle()  # what to produce; faust sends outside transactions, so nothing aborts
     lock = asyncio.Lock()  # the store's Kafka clients serve one caller at a time
 
     async def attempt() -> HeldDays | None:
@@ -134,17 +137,17 @@ def build_app(setup: WorkerSetup, datadir: str) -> faust.App:
         async for events in stream.take_events(worker.batch_size, within=within):
             batch = [FaustMessage(e) for e in events]
             days = await day_keys()
-            result = engine.process(
-                payloads_of(batch),
-                days,
-                arrival_ms=arrivals_ms(batch),  # type: ignore[arg-type]
-                timer=time.perf_counter,
-            )
+            payloads, arrivals = payloads_of(batch), arrivals_ms(batch)  # type: ignore[arg-type]
+            result = engine.process(payloads, days, arrival_ms=arrivals, timer=time.perf_counter)
+            seal = outbox.sealer(payloads, days, arrivals)
+            plan = cycle.plan(sources_of(batch), result, seal)
+            result = plan.result
             pending = [
                 await outputs[m.topic].send(key=m.key, value=m.value, headers=m.headers)
                 for m in outbox.messages(batch, result, int(time.time() * 1000))
             ]
             await asyncio.gather(*pending)  # delivered before the offsets can be acked
+            cycle.committed(plan)
             metrics.consumed.inc(len(batch))
             metrics.committed(
                 result,

@@ -2,10 +2,10 @@
 
 Each batch's anonymized records, its dead letters and the consumed offsets are committed in
 one Kafka transaction, so a batch is done entirely or not at all (read_committed readers never
-see a partial one). When a transaction is aborted the consumer is rewound (seek) to the batch's
-first offsets and the batch is redone; see `transactions` for the error classes. Records the
-output topic refuses as too large are redone once as `output_too_large` dead letters; a dead
-letter the dead-letter topic refuses is fatal (exit non-zero) rather than a loop.
+see a partial one). This module performs the I/O; what to produce, what to redo after an abort
+(records the output topic refused become `output_too_large` dead letters; a dead letter refused
+in turn is fatal rather than a loop), which offsets to rewind to and how long to back off are
+decided by `batch_cycle.BatchCycle`; see `transactions` for the error classes.
 
 Each batch is made under the day keys `DayGate` gives just before it is consumed. While today's
 key cannot be had the worker consumes nothing: it pauses every assigned partition and keeps
@@ -24,18 +24,20 @@ from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
 from pipeline.core.day_keys import HeldDays
 from pipeline.observability.probes import STATS_INTERVAL_MS
+from pipeline.worker.batch_cycle import (
+    BatchCycle,
+    FatalKafkaError,
+    Plan,
+    Spans,
+    sources_of,
+    spans_of,
+)
 from pipeline.worker.day_gate import DayGate
 from pipeline.worker.kafkalog import RateLimited, callbacks, describe
 from pipeline.worker.lag import LagTracker
-from pipeline.worker.messages import (
-    Outbox,
-    arrivals_ms,
-    offsets_after,
-    payloads_of,
-    record_times_ms,
-)
+from pipeline.worker.messages import Outbox, arrivals_ms, payloads_of, record_times_ms
 from pipeline.worker.setup import WorkerSetup
-from pipeline.worker.transactions import Aborted, Committed, FatalKafkaError, Transactions
+from pipeline.worker.transactions import Aborted, Committed, Transactions
 from pipeline.worker.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -95,10 +97,8 @@ class ConfluentWorker:
         self.consumer: Consumer | None = None
         self.batch_size = setup.worker.batch_size
         self.max_wait = setup.worker.max_wait_ms / 1000
-        self._too_large: set[tuple[str, int, int]] = set()  # (topic, partition, offset)
-        self._aborts_in_row = 0
+        self.cycle = BatchCycle()
         self._limited = RateLimited(log)
-        self._totals = {"consumed": 0, "produced": 0, "rejected": 0, "aborted": 0}
         self._next_progress = time.monotonic() + PROGRESS_SECONDS
 
     def run(self) -> int:
@@ -140,7 +140,7 @@ class ConfluentWorker:
             log.info("closing: leaving the group")
             consumer.close()
             self.tx.close()
-        log.info("stopped after committing the batch in hand: %s", self._summary())
+        log.info("stopped after committing the batch in hand: %s", self.cycle.summary())
         return 0
 
     def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
@@ -176,7 +176,7 @@ class ConfluentWorker:
         stray = self._consume(wait)
         if stray:  # fetched before the pause took effect: give it back, unprocessed
             consumer.pause(consumer.assignment())
-            self._rewind(offsets_after(stray))
+            self._rewind(spans_of(sources_of(stray)))
 
     def _resume(self) -> None:
         assert self.consumer is not None
@@ -186,23 +186,17 @@ class ConfluentWorker:
 
     def _process(self, batch: list[Message], days: HeldDays) -> None:
         self.metrics.consumed.inc(len(batch))
-        self._totals["consumed"] += len(batch)
         payloads = payloads_of(batch)
         arrivals = arrivals_ms(batch)
         result = self.engine.process(payloads, days, arrival_ms=arrivals, timer=time.perf_counter)
-        if self._too_large:
-            refused = {
-                i for i, m in enumerate(batch)
-                if (m.topic(), m.partition(), m.offset()) in self._too_large
-            }  # fmt: skip
-            result = self.outbox.refused(result, payloads, refused, days, arrivals)
+        seal = self.outbox.sealer(payloads, days, arrivals)
+        plan = self.cycle.plan(sources_of(batch), result, seal)
+        result = plan.result
         messages = self.outbox.messages(batch, result, int(time.time() * 1000))
-        spans = offsets_after(batch)
-        offsets = [TopicPartition(t, p, end) for (t, p), (_, end) in spans.items()]
+        offsets = [TopicPartition(t, p, end) for t, p, end in plan.commit_offsets()]
         assert self.consumer is not None
         outcome = self.tx.run(messages, offsets, self.consumer.consumer_group_metadata())
         if isinstance(outcome, Committed):
-            self._aborts_in_row = 0
             self.health.set("producing", True, "last transaction committed")
             self.health.set("not_fenced", True)
             self.lag.committed(batch)
@@ -212,36 +206,24 @@ class ConfluentWorker:
                 event_times_ms=self.outbox.event_times_ms(result),
                 record_times_ms=record_times_ms(batch),
             )
-            self._totals["produced"] += len(result.records)
-            self._totals["rejected"] += len(result.rejects)
-            if self._too_large:
-                self._too_large -= {(m.topic(), m.partition(), m.offset()) for m in batch}
+            self.cycle.committed(plan)
             return
-        self._aborted(outcome, batch, spans)
+        self._aborted(outcome, plan)
 
-    def _aborted(
-        self, outcome: Aborted, batch: list[Message], spans: dict[tuple[str, int], tuple[int, int]]
-    ) -> None:
+    def _aborted(self, outcome: Aborted, plan: Plan) -> None:
         self.metrics.aborted()
         self.health.set("producing", False, f"last transaction aborted: {outcome.cause}")
         if outcome.fenced:
             self.health.set("not_fenced", False, "another producer took the transactional id")
-        self._totals["aborted"] += 1
-        self._aborts_in_row += 1
-        log.warning("transaction aborted (%s): redoing %d records", outcome.cause, len(batch))
-        for index in outcome.too_large:
-            m = batch[index]
-            source = (m.topic(), m.partition(), m.offset())
-            if source in self._too_large:  # its dead letter was refused too: do not loop
-                raise FatalKafkaError(
-                    "a dead letter is too large for the dead-letter topic's max.message.bytes"
-                )
-            self._too_large.add(source)
-        self._rewind(spans)
-        if self._aborts_in_row > 1:  # back off while a failure persists (e.g. broker away)
-            self.stop.wait(min(5.0, 0.25 * 2 ** min(self._aborts_in_row, 5)))
+        log.warning(
+            "transaction aborted (%s): redoing %d records", outcome.cause, len(plan.sources)
+        )
+        redo = self.cycle.aborted(plan, outcome.too_large)
+        self._rewind(redo.rewind)
+        if redo.backoff_s:  # back off while a failure persists (e.g. broker away)
+            self.stop.wait(redo.backoff_s)
 
-    def _rewind(self, spans: dict[tuple[str, int], tuple[int, int]]) -> None:
+    def _rewind(self, spans: Spans) -> None:
         """Seek every partition of the batch still assigned back to its first offset; the new
         owner of a partition we lost resumes from the last committed offset anyway."""
         assert self.consumer is not None
@@ -254,11 +236,8 @@ class ConfluentWorker:
             except Exception as exc:  # a batch we cannot redo must not be skipped: restart
                 raise FatalKafkaError(f"cannot rewind partition {partition}: {exc}") from None
 
-    def _summary(self) -> str:
-        return ", ".join(f"{k} {v}" for k, v in self._totals.items())
-
     def _progress(self) -> None:
         now = time.monotonic()
         if now >= self._next_progress:
             self._next_progress = now + PROGRESS_SECONDS
-            log.info("progress: %s", self._summary())
+            log.info("progress: %s", self.cycle.summary())

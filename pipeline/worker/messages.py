@@ -9,8 +9,8 @@ worker's metrics name), `policy-version`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from confluent_kafka import Message
@@ -19,7 +19,7 @@ from pipeline.codec.dead_letter import DeadLetterCodec, dead_letter
 from pipeline.codec.schemas import ANONYMIZED, DEAD_LETTER, canonical_form, load_schema
 from pipeline.codec.single_object import header
 from pipeline.core.day_keys import DayKeys
-from pipeline.core.engine import BatchResult, Engine
+from pipeline.core.engine import BatchResult, Engine, Reject
 from pipeline.core.reasons import Reason
 from pipeline.core.steps import Produce
 
@@ -97,37 +97,15 @@ class Outbox:
         self._event_time = engine.field_names.index("event_time")
         self._key_id = engine.field_names.index("key_id")
 
-    def refused(
-        self,
-        result: BatchResult,
-        payloads: Sequence[bytes],
-        indexes: set[int],
-        days: DayKeys,
-        arrival_ms: Sequence[int | None],
-    ) -> BatchResult:
-        """A new result where the records at `indexes` (refused by the output topic as too
-        large) are `output_too_large` rejects, sealed like the engine's (the day of arrival);
-        `result` itself is left as it is."""
-        if not indexes:
-            return result
-        kept, moved = [], []
-        for record in result.records:
-            (moved if record.index in indexes else kept).append(record)
-        rejects = list(result.rejects)
-        for record in moved:
-            rejects.append(
-                self._reject(
-                    record.index,
-                    payloads[record.index],
-                    Reason.OUTPUT_TOO_LARGE,
-                    None,
-                    PRODUCE_STEP,
-                    days,
-                    arrival_ms[record.index],
-                )
-            )
-        rejects.sort(key=lambda r: r.index)
-        return replace(result, records=kept, rejects=rejects)
+    def sealer(
+        self, payloads: Sequence[bytes], days: DayKeys, arrival_ms: Sequence[int | None]
+    ) -> Callable[[int, Reason, str], Reject]:
+        """Seals a reject of the record at a batch index as the engine seals its own (under the
+        key of the day it arrived), for records refused after the engine."""
+        reject = self._reject
+        return lambda i, reason, step: reject(
+            i, payloads[i], reason, None, step, days, arrival_ms[i]
+        )
 
     def messages(
         self, batch: Sequence[Message], result: BatchResult, now_ms: int
@@ -173,16 +151,6 @@ def record_times_ms(batch: Sequence[Message]) -> list[int]:
 def arrivals_ms(batch: Sequence[Message]) -> list[int | None]:
     """Each record's Kafka timestamp (None when it has none): the day that seals its reject."""
     return [_timestamp(m) for m in batch]
-
-
-def offsets_after(batch: Sequence[Message]) -> dict[tuple[str, int], tuple[int, int]]:
-    """Per (topic, partition): (first offset, last offset + 1) of the batch."""
-    spans: dict[tuple[str, int], tuple[int, int]] = {}
-    for msg in batch:
-        tp, off = (msg.topic(), msg.partition()), msg.offset()
-        first, end = spans.get(tp, (off, off + 1))
-        spans[tp] = (min(first, off), max(end, off + 1))
-    return spans
 
 
 def payloads_of(batch: Sequence[Message]) -> list[bytes]:

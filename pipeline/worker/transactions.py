@@ -10,8 +10,8 @@ Error handling (librdkafka's classification of each `KafkaError`):
   epoch the broker no longer knows after a restart): the producer is REBUILT (a new producer
   with the same transactional.id, whose `init_transactions` fences the old one and aborts
   whatever it left open) and the batch is redone. After `max_rebuilds` rebuilds in a row
-  without a commit, `FatalKafkaError` is raised and the worker exits non-zero, for the
-  orchestrator to restart it.
+  without a commit (`batch_cycle.ProducerRebuilds` decides), `FatalKafkaError` is raised and
+  the worker exits non-zero, for the orchestrator to restart it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Producer, TopicPartition
 
-from pipeline.errors import AnonymizerError
+from pipeline.worker.batch_cycle import FatalKafkaError, ProducerRebuilds
 from pipeline.worker.kafkalog import describe
 from pipeline.worker.messages import Outgoing
 from pipeline.worker.watchdog import Watchdog
@@ -35,10 +35,6 @@ FENCED = frozenset(
     {KafkaError._FENCED, KafkaError.PRODUCER_FENCED, KafkaError.INVALID_PRODUCER_EPOCH}
 )
 SLOW_DELIVERY_SECONDS = 5.0  # records still undelivered after this: report it (`on_retry`)
-
-
-class FatalKafkaError(AnonymizerError):
-    """Kafka failed in a way this process cannot recover from: exit non-zero."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +72,9 @@ class Transactions:
         self.stopping = stopping
         self.call_timeout = call_timeout
         self.retry_seconds = retry_seconds
-        self.max_rebuilds = max_rebuilds
+        self._rebuilds = ProducerRebuilds(max_rebuilds)
         self.watchdog = watchdog
         self.on_retry = on_retry  # told (a short state, no payload) while a call is retried
-        self.rebuilds = 0
         self._failures: list[tuple[KafkaError, bytes | None]] = []
         self.producer: Producer | None = None
 
@@ -120,8 +115,13 @@ class Transactions:
         if isinstance(outcome, Aborted):
             self._abort()
         else:
-            self.rebuilds = 0
+            self._rebuilds.reset()
         return outcome
+
+    @property
+    def rebuilds(self) -> int:
+        """Producer rebuilds since the last commit."""
+        return self._rebuilds.in_row
 
     def _transaction(
         self, p: Producer, messages: Sequence[Outgoing], offsets: list[TopicPartition], group: Any
@@ -195,11 +195,7 @@ class Transactions:
                 raise FatalKafkaError(f"abort_transaction failed: {describe(err)}") from None
 
     def _rebuild(self, err: KafkaError) -> None:
-        self.rebuilds += 1
-        if self.rebuilds > self.max_rebuilds:
-            raise FatalKafkaError(
-                f"producer failed {self.rebuilds} times in a row, last: {describe(err)}"
-            )
+        self._rebuilds.rebuild(describe(err))
         log.warning("producer error %s: rebuilding the producer", describe(err))
         old, self.producer = self.producer, None
         if old is not None:

@@ -1,5 +1,6 @@
-"""The outbox without a broker: records the output topic refused become dead letters in a new
-result, and the engine's result is left as it was (no data flows back into it)."""
+"""The outbox and the batch cycle without a broker, with the real engine: records the output
+topic refused become dead letters sealed like the engine's in a new result, and the engine's
+result is left as it was (no data flows back into it)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pipeline.core.engine import Engine
 from pipeline.core.reasons import Reason
 from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.ephemeral import EphemeralDays
+from pipeline.worker.batch_cycle import refuse
 from pipeline.worker.messages import PRODUCE_STEP, Outbox
 
 
@@ -21,7 +23,9 @@ def test_refused_records_become_dead_letters_in_a_new_result() -> None:
     refused = {r.index for r in result.records[::7]}
     outbox = Outbox(engine, "out", "dead")
 
-    after = outbox.refused(result, payloads, refused, days, arrivals)
+    seal = outbox.sealer(payloads, days, arrivals)
+
+    after = refuse(result, refused, seal)
 
     assert (result.records, result.rejects) == before  # the engine's result is untouched
     assert {r.index for r in after.records} == {r.index for r in result.records} - refused
@@ -32,4 +36,4 @@ def test_refused_records_become_dead_letters_in_a_new_result() -> None:
     indexes = sorted([r.index for r in after.records] + [r.index for r in after.rejects])
     assert indexes == list(range(len(payloads)))  # every input exactly once
     assert [r.index for r in after.rejects] == sorted(r.index for r in after.rejects)
-    assert outbox.refused(result, payloads, set(), days, arrivals) is result
+    assert refuse(result, set(), seal) is result

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.codec.encoder import compile_encoder
 from pipeline.codec.schemas import DEAD_LETTER, canonical_form, load_schema
 from pipeline.codec.single_object import header
-from pipeline.core.engine import Reject
+
+if TYPE_CHECKING:  # the codec sits below the core: the reject is only read, by its fields
+    from pipeline.core.engine import Reject
 
 
 def dead_letter(

@@ -15,18 +15,16 @@ It gives up with `FatalKafkaError` when a record already redone as a dead letter
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from pipeline.core.engine import BatchResult, Reject
 from pipeline.core.reasons import Reason
 from pipeline.errors import AnonymizerError
-from pipeline.worker.messages import PRODUCE_STEP
 
 Source = tuple[str, int, int]  # (topic, partition, offset) of one input record
 Spans = dict[tuple[str, int], tuple[int, int]]  # per (topic, partition): (first, last + 1)
 Seal = Callable[[int, Reason, str], Reject]  # (batch index, reason, step) -> a sealed reject
-REFUSED_REASON = Reason.OUTPUT_TOO_LARGE  # what a record the output topic refused becomes
 
 
 class FatalKafkaError(AnonymizerError):
@@ -53,19 +51,6 @@ def spans_of(sources: Iterable[Source]) -> Spans:
         first, end = spans.get((topic, partition), (offset, offset + 1))
         spans[topic, partition] = (min(first, offset), max(end, offset + 1))
     return spans
-
-
-def refuse(result: BatchResult, indexes: set[int], seal: Seal) -> BatchResult:
-    """A new result where the records at `indexes` are `output_too_large` rejects of step
-    `produce` (sealed by `seal`), rejects in index order; `result` itself is left as it is."""
-    if not indexes:
-        return result
-    kept = [r for r in result.records if r.index not in indexes]
-    moved = [
-        seal(r.index, REFUSED_REASON, PRODUCE_STEP) for r in result.records if r.index in indexes
-    ]
-    rejects = sorted([*result.rejects, *moved], key=lambda r: r.index)
-    return replace(result, records=kept, rejects=rejects)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +111,7 @@ class BatchCycle:
         self.totals["consumed"] += len(sources)
         if self.refused:
             indexes = {i for i, s in enumerate(sources) if s in self.refused}
-            result = refuse(result, indexes, seal)
+            result = result.refused(indexes, seal)
         return Plan(sources, result)
 
     def committed(self, plan: Plan) -> None:

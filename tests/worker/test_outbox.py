@@ -10,7 +10,6 @@ from pipeline.core.engine import Engine
 from pipeline.core.reasons import Reason
 from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.ephemeral import EphemeralDays
-from pipeline.worker.batch_cycle import refuse
 from pipeline.worker.messages import PRODUCE_STEP, Outbox
 
 
@@ -25,7 +24,7 @@ def test_refused_records_become_dead_letters_in_a_new_result() -> None:
 
     seal = outbox.sealer(payloads, days, arrivals)
 
-    after = refuse(result, refused, seal)
+    after = result.refused(refused, seal)
 
     assert (result.records, result.rejects) == before  # the engine's result is untouched
     assert {r.index for r in after.records} == {r.index for r in result.records} - refused
@@ -36,4 +35,4 @@ def test_refused_records_become_dead_letters_in_a_new_result() -> None:
     indexes = sorted([r.index for r in after.records] + [r.index for r in after.rejects])
     assert indexes == list(range(len(payloads)))  # every input exactly once
     assert [r.index for r in after.rejects] == sorted(r.index for r in after.rejects)
-    assert refuse(result, set(), seal) is result
+    assert result.refused(set(), seal) is result

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from pipeline.cli import sample
+from pipeline.cli.main import main
 from pipeline.dev.traffic import TrafficGenerator
 
 
 def _run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="anonymizer")
-    sample.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["sample", *argv])
-    return args.func(args)
+    return main(["sample", *argv])
 
 
 def test_writes_n_lines_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

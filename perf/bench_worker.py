@@ -11,7 +11,7 @@ produced once to a raw topic, then side by side:
 then the end-to-end latency (raw record timestamp -> output visible to a read_committed consumer)
 while producing at half the worker's measured rate for --latency-seconds.
 
-    python perf/bench_worker.py [--events 200000] [--engines confluent,faust] [--latency-seconds 20]
+    python perf/bench_worker.py [--events 200000] [--runtimes confluent,faust] [--latency-seconds 20]
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def main() -> int:
         default=worker_stages.BATCH,
         help=f"records per batch everywhere (default {worker_stages.BATCH})",
     )
-    parser.add_argument("--engines", default=None, help="default: every engine the worker has")
+    parser.add_argument("--runtimes", default=None, help="default: every runtime the worker has")
     parser.add_argument("--latency-seconds", type=float, default=20.0, help="0 to skip")
     parser.add_argument("--child-passthrough", choices=("alo", "eos"), help=argparse.SUPPRESS)
     parser.add_argument("--bootstrap", help=argparse.SUPPRESS)
@@ -79,7 +79,7 @@ def main() -> int:
     n = args.events
     keys = "bench:" + base64.b64encode(os.urandom(32)).decode()
     available = engines_available()
-    wanted = args.engines.split(",") if args.engines else available
+    wanted = args.runtimes.split(",") if args.runtimes else available
     skipped = [e for e in wanted if e not in available]
     engines = [e for e in wanted if e in available]
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; broker on the same")

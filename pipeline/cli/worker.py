@@ -183,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     worker, kafka, engine_settings, registry = _settings(args)
     setup = build_setup(
-        worker, kafka, engine_settings, engine_name=worker.runtime, stop=StopSignal(),
+        worker, kafka, engine_settings, runtime=worker.runtime, stop=StopSignal(),
         registry=registry,
     )  # fmt: skip
     try:

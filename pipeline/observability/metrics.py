@@ -56,7 +56,7 @@ class WorkerMetrics:
         self,
         engine: Engine,
         *,
-        engine_name: str,
+        runtime: str,
         master_key_id: str,
         replay_window_s: float,
         active_key_since: datetime | None,
@@ -108,7 +108,7 @@ class WorkerMetrics:
         self.oldest_day_age.set(math.nan)
         self.info.info(
             {
-                "engine": engine_name,
+                "runtime": runtime,
                 "policy_version": engine.policy.label,
                 "key_id": master_key_id,
                 "geo_db": engine.geo.build,
@@ -132,7 +132,7 @@ class WorkerMetrics:
         transactional: bool = True,
     ) -> None:
         """Account for one committed batch of `size` records (`transactional`: in a Kafka
-        transaction; the faust engine's output is not, and counts no transaction)."""
+        transaction; the faust runtime's output is not, and counts no transaction)."""
         now = time.time() if now is None else now
         if transactional:
             self.transactions.labels("committed").inc()

@@ -5,11 +5,11 @@
   to two minutes, so this is generous: restarting a worker costs a rebalance; a call blocked in
   librdkafka is handled sooner by the watchdog).
 - `GET /readyz` (readiness): 200 when every check the engine reports passes, else 503. The
-  confluent engine reports `assigned` (in the consumer group with an assignment, possibly empty),
+  confluent runtime reports `assigned` (in the consumer group with an assignment, possibly empty),
   `brokers` (connected to at least one broker, from librdkafka's statistics), `producing` (the
   transactional producer is initialised and its last transaction committed: no abort or retry
   since) and `not_fenced` (no other producer took this instance's transactional id); every
-  engine reports `day_key` (today's day key is held). The faust engine reports `day_key` only.
+  engine reports `day_key` (today's day key is held). The faust runtime reports `day_key` only.
 
 Both answer JSON: `{"status": "ok"|"failing", "checks": {name: {"ok": bool, "detail": str}}}`.
 Details name states and Kafka error names only, never payloads or secrets.

@@ -153,7 +153,7 @@ TRANSACTIONS = MetricSpec(
     "anonymizer_transactions_total",
     Kind.COUNTER,
     "Kafka transactions by outcome.",
-    "Kafka transactions by outcome (the faust engine counts none)",
+    "Kafka transactions by outcome (the faust runtime counts none)",
     (Label("outcome", OUTCOMES),),
 )
 ACTIVE_KEY_AGE = MetricSpec(
@@ -206,7 +206,7 @@ WORKER_INFO = MetricSpec(
     "What this worker runs.",
     "constant 1; what this worker runs (`key_id`: the active master key, which wraps the day "
     "secrets)",
-    tuple(Label(n) for n in ("engine", "policy_version", "key_id", "geo_db", "version")),
+    tuple(Label(n) for n in ("runtime", "policy_version", "key_id", "geo_db", "version")),
 )
 
 METRICS: tuple[MetricSpec, ...] = (

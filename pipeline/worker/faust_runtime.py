@@ -167,7 +167,7 @@ def run_faust(setup: WorkerSetup) -> int:
         level = logging.getLevelName(logging.getLogger().level).lower()
         worker = faust.Worker(app, loglevel=level if level != "notset" else "warning", quiet=True)
         log.info(
-            "faust engine: group %s, at-least-once output (see docs/worker.md)",
+            "faust runtime: group %s, at-least-once output (see docs/worker.md)",
             setup.kafka.group_id,
         )
         try:

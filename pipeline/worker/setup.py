@@ -74,7 +74,7 @@ def build_setup(
     kafka: KafkaSettings,
     engine_settings: EngineSettings,
     *,
-    engine_name: str,
+    runtime: str,
     stop: StopSignal,
     clock: Callable[[], float] = time.time,
     registry: RegistrySettings | None = None,
@@ -90,7 +90,7 @@ def build_setup(
     days = open_day_keys(kafka, keys, clock=clock)
     metrics = WorkerMetrics(
         engine,
-        engine_name=engine_name,
+        runtime=runtime,
         master_key_id=keys.active.key_id,
         replay_window_s=kafka.replay_window_ms / 1000,
         active_key_since=worker.active_key_since,

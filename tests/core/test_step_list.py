@@ -41,7 +41,7 @@ def test_the_engine_runs_the_declared_steps_in_order(engine: Engine) -> None:
 def test_metric_labels_are_the_declared_steps(engine: Engine) -> None:
     metrics = WorkerMetrics(
         engine,
-        engine_name="confluent",
+        runtime="confluent",
         master_key_id="k1",
         replay_window_s=60.0,
         active_key_since=None,

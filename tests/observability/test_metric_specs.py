@@ -39,7 +39,7 @@ METRIC_CLASSES = {"Counter", "Gauge", "Histogram", "Summary", "Info", "Enum", "B
 def _families() -> dict[str, Metric]:
     metrics = WorkerMetrics(
         Engine(),
-        engine_name="confluent",
+        runtime="confluent",
         master_key_id="k1",
         replay_window_s=3600.0,
         active_key_since=None,

@@ -39,7 +39,7 @@ def test_the_docs_table_is_the_one_rendered_from_the_specs() -> None:
 def test_a_worker_exports_exactly_the_listed_metrics() -> None:
     metrics = WorkerMetrics(
         Engine(),
-        engine_name="confluent",
+        runtime="confluent",
         master_key_id="2027q1",
         replay_window_s=72 * 3600,
         active_key_since=None,

@@ -33,7 +33,7 @@ def get(port: int, path: str) -> tuple[int, str]:
 @pytest.fixture
 def served() -> tuple[WorkerMetrics, int]:
     metrics = WorkerMetrics(
-        Engine(), engine_name="confluent", master_key_id="k1", replay_window_s=3600,
+        Engine(), runtime="confluent", master_key_id="k1", replay_window_s=3600,
         active_key_since=None,
     )  # fmt: skip
     port = _free_port()

@@ -51,7 +51,7 @@ class InProcessWorker:
         )
         engine_settings = load_engine_settings(keys=keys)
         self.setup: WorkerSetup = build_setup(
-            worker, settings, engine_settings, engine_name="confluent", stop=StopSignal(),
+            worker, settings, engine_settings, runtime="confluent", stop=StopSignal(),
             clock=clock,
         )  # fmt: skip
         self.code: int | None = None

@@ -152,7 +152,7 @@ def test_the_faust_engine_writes_the_same_framing(
 ) -> None:
     url = schema_registry.url
     raw = produce_raw(kafka_topics, traffic(1_000, garbage=0.1, seed=24), Raw())
-    w = workers.start("f", "--engine", "faust", "--batch-size", "500", **_confluent(url))
+    w = workers.start("f", "--runtime", "faust", "--batch-size", "500", **_confluent(url))
     wait_drained(kafka_topics, len(raw), 120)
     assert w.terminate(60) == 0
     client = RegistryClient(url)

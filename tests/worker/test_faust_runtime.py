@@ -1,4 +1,4 @@
-"""The faust engine's guarantee, as docs/worker.md states it: at least once, never lost.
+"""The faust runtime's guarantee, as docs/worker.md states it: at least once, never lost.
 
 faust 0.15's "exactly_once" commits input offsets in transactions but sends the agent's output
 outside them, so a crash between send and commit sends those events again. These tests hold the
@@ -37,25 +37,25 @@ def copies(raw: Raw, out: Outputs) -> tuple[int, int]:
     return missing, extra
 
 
-def test_faust_engine_sigterm_gives_each_event_once(workers, kafka_topics) -> None:
+def test_faust_runtime_sigterm_gives_each_event_once(workers, kafka_topics) -> None:
     n = 5_000
     raw = produce_raw(kafka_topics, traffic(n, garbage=0.1, seed=7), Raw())
-    worker = workers.start("f", "--engine", "faust", "--batch-size", "500")
+    worker = workers.start("f", "--runtime", "faust", "--batch-size", "500")
     wait_drained(kafka_topics, n, 120)
     assert worker.terminate(60) == 0
     assert copies(raw, read_outputs(kafka_topics)) == (0, 0)
 
 
-def test_faust_engine_sigkill_then_restart_loses_nothing(workers, kafka_topics) -> None:
+def test_faust_runtime_sigkill_then_restart_loses_nothing(workers, kafka_topics) -> None:
     n = 20_000
     raw = produce_raw(kafka_topics, traffic(n, garbage=0.1, seed=8), Raw())
-    first = workers.start("f", "--engine", "faust", "--batch-size", "200")
+    first = workers.start("f", "--runtime", "faust", "--batch-size", "200")
     wait_until(lambda: committed_total(kafka_topics) >= 1_000, 120, "first commits",
                interval=0.02, check=first._check_alive)  # fmt: skip
     first.kill()
     done_at_kill = committed_total(kafka_topics)
     assert 0 < done_at_kill < n, "the kill must land mid-way"
-    second = workers.start("f", "--engine", "faust", "--batch-size", "200")
+    second = workers.start("f", "--runtime", "faust", "--batch-size", "200")
     wait_drained(kafka_topics, n, 180)
     assert second.terminate(60) == 0
     missing, extra = copies(raw, read_outputs(kafka_topics))

@@ -22,28 +22,40 @@ from pipeline.errors import (
 )
 from pipeline.kafka.errors import no_cluster
 
-# Command -> module; each module's `register(subparsers)` adds its command and sets `func`.
-COMMANDS: dict[str, str] = {
-    "anonymize": "pipeline.cli.anonymize",
-    "policy": "pipeline.cli.policy",
-    "keys": "pipeline.cli.keys",
-    "replay": "pipeline.cli.replay",
-    "dead-letters": "pipeline.cli.dead_letters",
-    "inspect": "pipeline.cli.inspect_topic",
-    "sample": "pipeline.cli.sample",
-    "broker": "pipeline.cli.broker",
-    "schema": "pipeline.cli.schema",
-    "registry": "pipeline.cli.registry",
-    "topics": "pipeline.cli.topics",
-    "generate": "pipeline.cli.generate",
-    "config": "pipeline.cli.config",
-    "demo": "pipeline.cli.demo",
-    "worker": "pipeline.cli.worker",
-    "lag": "pipeline.cli.lag",
-    "audit": "pipeline.cli.audit",
-    "heatmap": "pipeline.cli.heatmap",
-    "abtest": "pipeline.cli.abtest",
+# Command -> module, by role (the order `anonymizer --help` lists them in); each module's
+# `register(subparsers)` adds its command and sets `func`.
+ROLES: dict[str, dict[str, str]] = {
+    "anonymize": {
+        "worker": "pipeline.cli.worker",
+        "anonymize": "pipeline.cli.anonymize",
+        "replay": "pipeline.cli.replay",
+    },
+    "inspect and repair": {
+        "inspect": "pipeline.cli.inspect_topic",
+        "dead-letters": "pipeline.cli.dead_letters",
+        "lag": "pipeline.cli.lag",
+        "keys": "pipeline.cli.keys",
+    },
+    "read the output": {
+        "audit": "pipeline.cli.audit",
+        "heatmap": "pipeline.cli.heatmap",
+        "abtest": "pipeline.cli.abtest",
+    },
+    "set up and check": {
+        "config": "pipeline.cli.config",
+        "policy": "pipeline.cli.policy",
+        "topics": "pipeline.cli.topics",
+        "schema": "pipeline.cli.schema",
+    },
+    "run locally (development)": {
+        "demo": "pipeline.cli.demo",
+        "broker": "pipeline.cli.broker",
+        "registry": "pipeline.cli.registry",
+        "generate": "pipeline.cli.generate",
+        "sample": "pipeline.cli.sample",
+    },
 }
+COMMANDS: dict[str, str] = {c: m for commands in ROLES.values() for c, m in commands.items()}
 # Commands that read no settings: no --config-file. (The demo runs on the embedded defaults and
 # keeps any config file away from its broker's clients.)
 WITHOUT_SETTINGS = frozenset({"policy", "sample", "schema", "broker", "registry", "demo"})
@@ -71,17 +83,36 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser with every command, or with just `only` (imports only what a run needs)."""
     parser = argparse.ArgumentParser(
         prog="anonymizer",
+        usage="%(prog)s [-h] [--version] COMMAND ...",
         description="Anonymize raw web-analytics events: offline files or Kafka streams.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help=argparse.SUPPRESS, prog="anonymizer"
+    )
     sub.required = True
     for command, module in COMMANDS.items():
         if only is None or command == only:
             importlib.import_module(module).register(sub)
             if command not in WITHOUT_SETTINGS:
                 add_config_file(sub.choices[command])
+    if only is None:
+        parser.epilog = _commands_by_role(sub)
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
+
+
+def _commands_by_role(sub: argparse._SubParsersAction) -> str:
+    """The commands and their one-line help, grouped by role; `anonymizer COMMAND --help` for
+    each one's options."""
+    helps = {a.dest: (a.help or "").replace("%%", "%") for a in sub._choices_actions}
+    width = max(map(len, COMMANDS)) + 2
+    lines = []
+    for role, commands in ROLES.items():
+        lines.append(f"{role}:")
+        lines += [f"  {name:<{width}}{helps.get(name, '')}" for name in commands]
+    lines.append("\n'anonymizer COMMAND --help' shows a command's options.")
+    return "commands:\n" + "\n".join(f"  {line}" if line[:1] != "\n" else line for line in lines)
 
 
 def _broken_pipe(console: Console) -> None:

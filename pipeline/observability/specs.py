@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pipeline.core.reasons import Reason
-from pipeline.core.scrub_url import QUERY_NAME, QUERY_PARAM, REFERRER_INVALID, REFERRER_SCHEME
+from pipeline.core.url.scrub import QUERY_NAME, QUERY_PARAM, REFERRER_INVALID, REFERRER_SCHEME
 
 UNKNOWN_KEY = "unknown_key"
 URL_DROP_LABELS = (QUERY_NAME, QUERY_PARAM, REFERRER_SCHEME, REFERRER_INVALID)

@@ -7,7 +7,7 @@ import pytest
 from pipeline.core import Engine
 from pipeline.core.policy import load_policy
 from pipeline.core.scrub_text import scrub_text
-from pipeline.core.scrub_url import normalize_url
+from pipeline.core.url.scrub import normalize_url
 from pipeline.core.user_agent import reduce_user_agent
 from tests.core.core_events import CHROME_UA, dumps, only_record, valid_event
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.core import Engine
 from pipeline.core.policy import load_policy
-from pipeline.core.scrub_url import (
+from pipeline.core.url.scrub import (
     QUERY_NAME,
     QUERY_PARAM,
     REFERRER_SCHEME,

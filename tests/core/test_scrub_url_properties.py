@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.core import Engine
 from pipeline.core.policy import load_policy
-from pipeline.core.scrub_url import UrlScrubber, normalize_url
+from pipeline.core.url.scrub import UrlScrubber, normalize_url
 from tests.core.core_events import DAYS, dumps, valid_event
 from tests.core.url_secrets import ENCODINGS, KINDS, PLACES, secrets, views
 
@@ -97,7 +97,8 @@ def test_the_same_page_gives_the_same_url(engine: Engine) -> None:
 def test_cost_of_an_uncached_typical_url() -> None:
     """µs per call of the URL scrubber on distinct typical URLs (the Scrub step's per-value cache
     is not involved; the inner part caches are cleared each round)."""
-    from pipeline.core import url_classify, url_host
+    from pipeline.core.url import classify as url_classify
+    from pipeline.core.url import host as url_host
 
     urls = [
         f"https://shop.example.jp/products/kitchen/{n}?utm_source=google&utm_medium=cpc"

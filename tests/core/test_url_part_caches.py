@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.core import scrub_url, url_parts
 from pipeline.core.policy import load_policy
-from pipeline.core.scrub_url import UrlScrubber
+from pipeline.core.url import parts as url_parts
+from pipeline.core.url import scrub as scrub_url
+from pipeline.core.url.scrub import UrlScrubber
 from tests.core.benign_urls import BENIGN_URLS
 
 POLICY = load_policy()

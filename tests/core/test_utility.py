@@ -9,7 +9,7 @@ import orjson
 
 from pipeline.core import Engine
 from pipeline.core.normalize import normalize_text
-from pipeline.core.scrub_url import normalize_url
+from pipeline.core.url.scrub import normalize_url
 from pipeline.dev.traffic import TrafficGenerator
 from tests.core.core_events import DAYS
 

@@ -8,7 +8,7 @@ import re
 from hypothesis import strategies as st
 
 from pipeline.core.normalize import normalize_text
-from pipeline.core.scrub_url import normalize_url
+from pipeline.core.url.scrub import normalize_url
 
 
 def _fullwidth(s: str) -> str:

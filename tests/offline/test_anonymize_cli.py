@@ -17,10 +17,10 @@ import orjson
 import pytest
 
 from pipeline.cli.main import main
-from pipeline.core import scrub_url
 from pipeline.core.client_ip import parse_ip
 from pipeline.core.day_keys import day_of_key_id
 from pipeline.core.policy import Action, load_policy
+from pipeline.core.url import scrub as scrub_url
 from pipeline.dev.traffic import TrafficGenerator
 from pipeline.secrets.days import day_of
 

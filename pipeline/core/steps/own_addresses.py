@@ -25,9 +25,9 @@ from pipeline.core.address_forms import (
 from pipeline.core.client_ip import parse_ip
 from pipeline.core.normalize import normalize_text
 from pipeline.core.policy import Action, Policy
-from pipeline.core.scrub_url import normalize_url
 from pipeline.core.steps.base import Context, Setup, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
+from pipeline.core.url.scrub import normalize_url
 
 MARKER, HOST_MARKER = "[ip]", "ip"
 CACHE_SIZE = 8192

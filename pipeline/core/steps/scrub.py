@@ -10,9 +10,9 @@ from pipeline.core.contract import OPTIONAL
 from pipeline.core.policy import Action, FieldRule, Policy
 from pipeline.core.reasons import Reason
 from pipeline.core.scrub_text import scrub_text
-from pipeline.core.scrub_url import KEPT_SCHEMES, UrlScrubber
 from pipeline.core.steps.base import Context, Setup, Step, Work
 from pipeline.core.steps.compiled import compile_function, field_name
+from pipeline.core.url.scrub import KEPT_SCHEMES, UrlScrubber
 from pipeline.core.user_agent import reduce_user_agent
 
 # Values repeat a lot (user agents, titles, page URLs): each distinct one is scrubbed once.

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.detect_email import find_emails
-from pipeline.core.detect_ip import find_ips
-from pipeline.core.detect_keys import find_keyed
-from pipeline.core.detect_kinds import MARKERS, Finding, Kind
-from pipeline.core.detect_names import could_have_name, find_names
-from pipeline.core.detect_numbers import find_numbers
-from pipeline.core.detect_places import could_have_place, find_places
-from pipeline.core.detect_tokens import find_tokens
+from pipeline.core.detect.email import find_emails
+from pipeline.core.detect.ip import find_ips
+from pipeline.core.detect.keys import find_keyed
+from pipeline.core.detect.kinds import MARKERS, Finding, Kind
+from pipeline.core.detect.names import could_have_name, find_names
+from pipeline.core.detect.numbers import find_numbers
+from pipeline.core.detect.places import could_have_place, find_places
+from pipeline.core.detect.tokens import find_tokens
 
 __all__ = ["MARKERS", "Finding", "Kind", "find", "redact"]
 

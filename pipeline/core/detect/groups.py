@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.detect_kinds import Finding, Kind
+from pipeline.core.detect.kinds import Finding, Kind
 
 _SEP = r"(?:[ \t]{0,2}[-.\u2010-\u2015\u2212\u30fc_/・][ \t]{0,2}|[ \t]{1,2})"
 _GROUPS = re.compile(rf"\d{{2,19}}(?:{_SEP}\d{{2,19}}){{1,11}}(?!\d)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.detect_kinds import Finding, Kind
+from pipeline.core.detect.kinds import Finding, Kind
 
 _KEYS = (
     r"(?:fb|g|x)?uid|(?:user|member|customer|account|visitor|device|advertising|android|client)"

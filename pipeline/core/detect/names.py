@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.detect_kinds import Finding, Kind
+from pipeline.core.detect.kinds import Finding, Kind
 
 _HONORIFIC = ("様", "さま", "さん", "殿", "氏")
 _NAME = re.compile(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.detect_kinds import Finding, Kind
+from pipeline.core.detect.kinds import Finding, Kind
 
 _DASH = "\\-\u2010-\u2015\u2212\u30fc"
 _POSTAL = re.compile(

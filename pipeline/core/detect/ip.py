@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from ipaddress import IPv6Address
 
-from pipeline.core.detect_kinds import Finding, Kind
+from pipeline.core.detect.kinds import Finding, Kind
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|[01]?\d?\d)"
 # Not inside a longer number or dotted run (`1.2.3.4.5`), but right after letters or `host.`.

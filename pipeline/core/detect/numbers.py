@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.detect_groups import find_grouped
-from pipeline.core.detect_kinds import Finding, Kind
+from pipeline.core.detect.groups import find_grouped
+from pipeline.core.detect.kinds import Finding, Kind
 
 # Separators people put between digit groups (after NFKC): dashes of all kinds, the katakana
 # prolonged sound mark used as one, dots and spaces.

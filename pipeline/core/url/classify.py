@@ -1,6 +1,6 @@
 """Parts of a URL (a path segment, a query value, a host name) classified: identifiers out.
 
-Each part is already decoded and normalized (`url_parts.decode`). The detectors of free text
+Each part is already decoded and normalized (`parts.decode`). The detectors of free text
 (`detect.find`) run on it, and so do shape rules that only make sense inside a URL, where a part
 is a unit of its own: a run of 7+ digits is an identifier, a short mixed run of letters and digits
 that switches class often is a token, base64 with `+`, `/` or padding is a token, an address in a
@@ -17,7 +17,7 @@ from ipaddress import IPv6Address
 from itertools import pairwise
 
 from pipeline.core.detect import MARKERS, Kind, find
-from pipeline.core.url_host import ipv4
+from pipeline.core.url.host import ipv4
 
 _ID, _TOKEN, _IP = MARKERS[Kind.ID], MARKERS[Kind.TOKEN], MARKERS[Kind.IP]
 _PHONE, _CARD, _GEO, _EMAIL = (

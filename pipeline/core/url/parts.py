@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from pipeline.core.normalize import normalize_text
-from pipeline.core.url_host import Host, parse_host, parse_port
+from pipeline.core.url.host import Host, parse_host, parse_port
 
 MAX_ROUNDS = 6
 # Parts (authority, path, query) are decoded once per distinct text; longer ones each time.

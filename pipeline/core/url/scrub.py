@@ -1,11 +1,11 @@
 """URLs reduced to what the policy keeps: normalize, generalize, then detect.
 
-A URL is split into its parts and each part decoded to one normalized view (`url_parts`), so
+A URL is split into its parts and each part decoded to one normalized view (`parts`), so
 nothing hides behind encoding. Then: only http and https survive (a referrer of another scheme is
 null, a page URL of another scheme a bad value); the host is kept unless it is an address in any
 form a browser reads as one (`[ip]`, port kept: it names the service, not the visitor); userinfo,
 fragment and path parameters (`;jsessionid=...`) are dropped; each path segment is classified
-(`url_classify`: identifiers become markers, ordinary page paths are untouched); a query parameter
+(`classify`: identifiers become markers, ordinary page paths are untouched); a query parameter
 survives only if its name is a clean identifier, allowlisted and not denylisted, and its value is
 classified like a segment. What is dropped is counted under fixed labels, never by name.
 """
@@ -17,8 +17,8 @@ from fnmatch import translate
 from functools import lru_cache
 
 from pipeline.core.detect import MARKERS, Kind
-from pipeline.core.url_classify import scrub_part, scrub_segments
-from pipeline.core.url_parts import (
+from pipeline.core.url.classify import scrub_part, scrub_segments
+from pipeline.core.url.parts import (
     CACHED_PART,
     PART_CACHE,
     Pairs,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.detect_kinds import Finding, Kind
+from pipeline.core.detect.kinds import Finding, Kind
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?")
 _UUID = re.compile(

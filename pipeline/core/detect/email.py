@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pipeline.core.detect_kinds import Finding, Kind
+from pipeline.core.detect.kinds import Finding, Kind
 
 # Characters that end an address on either side of the @: these ASCII ones, and any non-ASCII
 # space, punctuation or symbol (brackets and colons in Japanese text).

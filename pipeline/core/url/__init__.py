@@ -1,0 +1,1 @@
+"""URLs and referrers reduced to what the policy keeps: parts, hosts, classification, scrub."""

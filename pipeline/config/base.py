@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         return {**data, **self.shown()}
 
 
+def existing_file(value: Path | None) -> Path | None:
+    """A field validator's check: `value` (with `~` expanded) names a file that exists."""
+    if value is not None and not value.expanduser().is_file():
+        raise ValueError(f"file {value} does not exist")
+    return value.expanduser() if value is not None else None
+
+
 def mistakes(head: str, lines: list[str]) -> str:
     """The one error format: `head:` and then each mistake on its own indented line."""
     return head + ":" + "".join(f"\n  {line}" for line in lines)

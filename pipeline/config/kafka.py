@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from pipeline.config.base import Settings
+from pipeline.config.base import Settings, existing_file
 from pipeline.config.file import CONFIG_FILE_ENV
 from pipeline.kafka.clientlog import CLIENT_LOG
 
@@ -133,9 +133,7 @@ class KafkaSettings(Settings):
     @field_validator("ssl_ca_location", "ssl_certificate_location", "ssl_key_location")
     @classmethod
     def _file_exists(cls, value: Path | None) -> Path | None:
-        if value is not None and not value.expanduser().is_file():
-            raise ValueError(f"file {value} does not exist")
-        return value.expanduser() if value is not None else None
+        return existing_file(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> KafkaSettings:

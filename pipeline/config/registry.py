@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from pipeline.config.base import Settings
+from pipeline.config.base import Settings, existing_file
 
 WireFormatName = Literal["single-object", "confluent"]
 
@@ -56,9 +56,7 @@ class RegistrySettings(Settings):
     @field_validator("schema_registry_ca_location")
     @classmethod
     def _file_exists(cls, value: Path | None) -> Path | None:
-        if value is not None and not value.expanduser().is_file():
-            raise ValueError(f"file {value} does not exist")
-        return value.expanduser() if value is not None else None
+        return existing_file(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> RegistrySettings:

@@ -121,7 +121,7 @@ def test_prometheus_scrapes_the_worker_and_evaluates_every_rule(stack) -> None:
     targets = prometheus.api("targets")["activeTargets"]
     assert [(t["labels"]["job"], t["health"]) for t in targets] == [(JOB, "up")]
     info = prometheus.query(f'anonymizer_worker_info{{job="{JOB}"}}')
-    assert info and info[0]["metric"]["version"] and info[0]["metric"]["engine"] == "confluent"
+    assert info and info[0]["metric"]["version"] and info[0]["metric"]["runtime"] == "confluent"
     wait_until(lambda: prometheus.query(f'anonymizer_ready{{job="{JOB}"}} == 1') != [], 60,
                "anonymizer_ready 1 scraped", 0.5)  # fmt: skip
     for name in recorded_names():

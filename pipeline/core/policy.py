@@ -23,6 +23,11 @@ PSEUDONYMS = {"ip": "visitor_key", "session_id": "session_key", "event_id": "eve
 _KNOWN_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
+# What a scrubbed field holds: free text (None), a URL, a user agent, or a value of a closed
+# vocabulary (pipeline/core/closed_values.py).
+FORMATS = (None, "url", "user_agent", "language", "charset", "platform")
+
+
 class Action(StrEnum):
     KEEP = "keep"
     SCRUB = "scrub"
@@ -210,8 +215,8 @@ def _problem(rule: FieldRule) -> str | None:
         return f"pattern must be one of {', '.join(PATTERNS)}"
     if rule.requires and (problem := _requires_problem(rule)):
         return problem
-    if rule.format not in (None, "url", "user_agent"):
-        return "format must be url or user_agent"
+    if rule.format not in FORMATS:
+        return "format must be one of " + ", ".join(f for f in FORMATS if f)
     if rule.cross_site not in (None, "origin") or (rule.cross_site and rule.format != "url"):
         return 'cross_site must be "origin", on a field of format url'
     if (rule.min is None) != (rule.max is None) or (rule.min is not None and rule.min > rule.max):

@@ -12,6 +12,13 @@ START = "<!-- policy-table:start -->"
 END = "<!-- policy-table:end -->"
 
 
+CLOSED_FORMATS = {
+    "language": "reduced to `language[-Script][-REGION]` of known codes (`ja-JP`), else `und`",
+    "charset": "reduced to a known character set's IANA name (`UTF-8`), else `[other]`",
+    "platform": "reduced to a known platform (`Win32`, `Linux x86_64`), else `[other]`",
+}
+
+
 def _limits(rule: FieldRule) -> str:
     parts = []
     if rule.min is not None and rule.name.endswith("_time"):
@@ -39,6 +46,8 @@ def _limits(rule: FieldRule) -> str:
     if rule.format == "user_agent":
         parts.append("reduced: major versions only, no device model or build (`Chrome/131.0.0.0`, "
                      "`Android 14; K`)")  # fmt: skip
+    if rule.format in CLOSED_FORMATS:
+        parts.append(CLOSED_FORMATS[rule.format])
     if rule.versions:
         parts.append("`Name/1.2.3.4` is a version")
     if rule.note:

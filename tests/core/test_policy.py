@@ -97,7 +97,7 @@ def test_a_file_with_an_unknown_field_is_refused(tmp_path: Path) -> None:
         ("title", 'item = ""', "which policy item"),
         ("title", "max_length = 0", "scrub needs max_length"),
         ("event_id", 'pattern = "email"', "pattern must be one of"),
-        ("url", 'format = "uri"', "format must be url"),
+        ("url", 'format = "uri"', "format must be one of url, user_agent, language"),
         ("x", "min = 10\nmax = 5", "min <= max"),
         ("x", "max = 5", None),
         ("session_id", 'into = ""', "pseudonymize needs `into`"),

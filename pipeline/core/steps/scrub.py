@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 from typing import Any
 
+from pipeline.core.closed_values import reduce_charset, reduce_language, reduce_platform
 from pipeline.core.contract import OPTIONAL
 from pipeline.core.policy import Action, FieldRule, Policy
 from pipeline.core.reasons import Reason
@@ -15,6 +16,12 @@ from pipeline.core.steps.compiled import compile_function, field_name
 from pipeline.core.url.scrub import KEPT_SCHEMES, UrlScrubber
 from pipeline.core.user_agent import reduce_user_agent
 
+# Formats whose values come from a closed vocabulary: reduced to a member of it, not scrubbed.
+CLOSED: dict[str, Callable[[str], str]] = {
+    "language": reduce_language,
+    "charset": reduce_charset,
+    "platform": reduce_platform,
+}
 # Values repeat a lot (user agents, titles, page URLs): each distinct one is scrubbed once.
 CACHE_SIZE = 8192
 
@@ -70,6 +77,8 @@ class Scrub(Step):
         if rule.format == "url":
             schemes = rule.schemes or KEPT_SCHEMES
             scrub = partial(urls.scrub_counted, max_length=rule.max_length, schemes=schemes)
+        elif rule.format in CLOSED:
+            scrub = CLOSED[rule.format]
         elif rule.format == "user_agent":
             text = partial(scrub_text, max_length=rule.max_length, versions=True)
 

@@ -20,6 +20,7 @@ from pipeline.core.detect.email import find_emails
 from pipeline.core.detect.ip import find_ips
 from pipeline.core.detect.keys import find_keyed
 from pipeline.core.detect.kinds import MARKERS, Finding, Kind
+from pipeline.core.detect.latin_names import could_have_latin_name, find_latin_names
 from pipeline.core.detect.names import could_have_name, find_names
 from pipeline.core.detect.numbers import find_numbers
 from pipeline.core.detect.places import could_have_place, find_places
@@ -71,6 +72,8 @@ def find(text: str, *, versions: bool = False) -> list[Finding]:
         findings += find_places(text)
     if not text.isascii() and could_have_name(text):
         findings += find_names(text)
+    if could_have_latin_name(text, lowered):
+        findings += find_latin_names(text)
     if (
         seven
         or "lat" in lowered

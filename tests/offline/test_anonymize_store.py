@@ -11,7 +11,6 @@ from pathlib import Path
 import fastavro
 import orjson
 import pytest
-from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from pipeline.cli.main import main
 from pipeline.config.kafka import KafkaSettings
@@ -19,6 +18,7 @@ from pipeline.core import Engine
 from pipeline.core.keys import KeyRing
 from pipeline.core.seal import unseal
 from pipeline.dev.traffic import TrafficGenerator
+from pipeline.kafka.leaders import wait_for_leaders
 from pipeline.secrets.access import open_store
 
 pytestmark = pytest.mark.kafka
@@ -31,23 +31,6 @@ def _point_at(monkeypatch: pytest.MonkeyPatch, settings: KafkaSettings) -> None:
     monkeypatch.setenv("ANONYMIZER_BOOTSTRAP_SERVERS", settings.bootstrap_servers)
     monkeypatch.setenv("ANONYMIZER_DAY_SECRETS_TOPIC", settings.day_secrets_topic)
     monkeypatch.setenv("ANONYMIZER_GROUP_ID", settings.group_id)
-
-
-def _wait_for_leader(settings: KafkaSettings) -> None:
-    """Until the broker answers offset requests of the store's topic, just created."""
-    consumer = Consumer(settings.consumer_config(group_id=f"wait-{time.time_ns()}"))
-    tp, deadline = TopicPartition(settings.day_secrets_topic, 0), time.monotonic() + 30
-    try:
-        while True:
-            try:
-                consumer.get_watermark_offsets(tp, 5)
-                return
-            except KafkaException:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-    finally:
-        consumer.close()
 
 
 def _anonymize(tmp_path: Path, path: Path, name: str, *extra: str) -> tuple[Path, Path]:
@@ -66,7 +49,7 @@ def test_store_mode_equals_the_worker_and_opens_its_dead_letters(
     kafka_topics: KafkaSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _point_at(monkeypatch, kafka_topics)
-    _wait_for_leader(kafka_topics)
+    wait_for_leaders(kafka_topics, [kafka_topics.day_secrets_topic])
     start = int(time.time() * 1000) - 3_600_000  # inside the window
     events = list(TrafficGenerator(seed=3, garbage=0.1, start_ms=start).events(1500))
     old = list(TrafficGenerator(seed=4, garbage=0.0).events(20))  # 2025-11-24: long destroyed

@@ -6,38 +6,21 @@ import base64
 import time
 
 import pytest
-from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPartition
+from confluent_kafka import Consumer, Message, Producer
 
 from pipeline.config.kafka import KafkaSettings
 from pipeline.core.day_keys import HeldDays
 from pipeline.core.keys import KeyRing
+from pipeline.kafka.leaders import wait_for_leaders
 from pipeline.secrets.access import open_store
 
 KEYS = "r1:" + base64.b64encode(bytes(range(1, 33))).decode()
 RING = KeyRing.parse(KEYS)
 
 
-def wait_for_leader(settings: KafkaSettings, topic: str, timeout: float = 30.0) -> None:
-    """Until the broker answers offset requests of a topic just created (its partition leader
-    is elected): the store asks for offsets first thing."""
-    consumer = Consumer(settings.consumer_config(group_id=f"wait-{time.time_ns()}"))
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                consumer.get_watermark_offsets(TopicPartition(topic, 0), 5)
-                return
-            except KafkaException:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-    finally:
-        consumer.close()
-
-
 def point_env_at(monkeypatch: pytest.MonkeyPatch, settings: KafkaSettings) -> None:
     """The commands (which read the environment) use this test's topics and the test keys."""
-    wait_for_leader(settings, settings.day_secrets_topic)
+    wait_for_leaders(settings, [settings.day_secrets_topic])
     monkeypatch.setenv("ANONYMIZER_KEYS", KEYS)
     for name in ("bootstrap_servers", "raw_topic", "anonymized_topic", "dead_letter_topic",
                  "day_secrets_topic", "group_id"):  # fmt: skip

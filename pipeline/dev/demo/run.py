@@ -24,12 +24,12 @@ from pipeline.core.keys import KeyRing
 from pipeline.dev.demo.children import ChildError, WorkerProcess, tail
 from pipeline.dev.demo.metrics import CONSUMED, LAG, PRODUCED, REJECTED, Scrape, Window, scrape
 from pipeline.dev.demo.readers import reader_lines
-from pipeline.dev.demo.ready import wait_for_leaders
 from pipeline.dev.demo.registry import registry_env, start_registry, subject_lines
 from pipeline.dev.demo.sample import RecentEvents, Sampler
 from pipeline.dev.demo.traffic import GeneratorThread
 from pipeline.dev.demo.view import Figures, Summary, live_view, sample_lines, status_line
 from pipeline.kafka.broker import EmbeddedBroker, free_port
+from pipeline.kafka.leaders import wait_for_leaders
 from pipeline.kafka.topics import apply, load_topics, plan
 from pipeline.secrets.held import HeldDayKeys
 from pipeline.secrets.store import DaySecretStore, DaySecretUnavailable

@@ -13,7 +13,8 @@ def wait_for_leaders(settings: KafkaSettings, topics: list[str], timeout: float 
     """Until every partition of `topics` answers an offset request (a KafkaException after
     `timeout` seconds): a client that starts right after `topics apply` may otherwise be told
     NOT_LEADER_FOR_PARTITION."""
-    consumer = Consumer(settings.consumer_config(group_id="anonymizer-demo-ready"))
+    # The group is never joined: offsets and metadata only.
+    consumer = Consumer(settings.consumer_config(group_id="anonymizer-wait-for-leaders"))
     deadline = time.monotonic() + timeout
     try:
         for topic in topics:

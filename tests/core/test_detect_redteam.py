@@ -113,7 +113,8 @@ def test_spaced_addresses(text: str, expected: str) -> None:
 # --- 3. identifiers in user agents ---------------------------------------------------------------
 
 USER_ID_KEYS = ["uid", "UID", "userid", "userId", "user_id", "user-id", "FBUID", "deviceid",
-                "device_id", "idfa", "IDFA", "gaid", "adid", "member_id", "customer_id"]  # fmt: skip
+                "device_id", "idfa", "IDFA", "gaid", "adid", "member_id", "customer_id",
+                "ID", "id", "会員ID", "ユーザーID"]  # fmt: skip
 
 
 @SETTINGS
@@ -297,4 +298,19 @@ def test_a_street_address_never_comes_out(data, blocks: list[int]) -> None:
     ],
 )
 def test_places(text: str, expected: str) -> None:
+    assert scrub_text(text, 512) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ID: yamada_taro_1985 のマイページ", "ID: [id] のマイページ"),
+        ("会員ID：yamada", "会員ID:[id]"),
+        ("product id: SKU-1", "product id: [id]"),
+        ("Android 14", "Android 14"),  # `id` inside a word is no key
+        ("IDカード", "IDカード"),
+        ("paid: yes", "paid: yes"),
+    ],
+)
+def test_a_bare_id_label_marks_its_value(text: str, expected: str) -> None:
     assert scrub_text(text, 512) == expected

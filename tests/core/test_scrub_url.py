@@ -141,6 +141,11 @@ S = "https://shop.example.jp"
         ("/order-58213377/receipt", "/order-[id]/receipt"),
         ("/tel/090/1234/5678/x", "/tel/[phone]/x"),
         ("/c/4111/1111/1111/1111", "/c/[card]"),
+        # a segment of letters only is skipped unless it is non-ASCII: kanji names are letters
+        ("/search/%E5%B1%B1%E7%94%B0%E5%A4%AA%E9%83%8E%E6%A7%98", "/search/[name]様"),
+        ("/mypage/Smith%E3%81%95%E3%82%93", "/mypage/[name]さん"),
+        ("/greeting/Yamada-san", "/greeting/[name]-san"),
+        ("/category/%E5%95%86%E5%93%81%E4%B8%80%E8%A6%A7", "/category/商品一覧"),
     ],
 )
 def test_identifiers_in_path_segments_become_markers(path: str, expected: str) -> None:

@@ -1,6 +1,6 @@
 """Values of keys whose name says they identify a user or a device, whatever their shape.
 
-`FBUID/100004123456789`, `uid=abc123`, `user_id: 42`, `"idfa":"..."`, `gaid=...`: the value is
+`FBUID/100004123456789`, `uid=abc123`, `user_id: 42`, `ID: taro_1985`, `"idfa":"..."`: the value is
 an `[id]` (the key stays). In a user agent (`Name/value`) and in free text alike. `FBID/phone`
 (Facebook's form factor) is not one of these keys.
 """
@@ -13,7 +13,7 @@ from pipeline.core.detect.kinds import Finding, Kind
 
 _KEYS = (
     r"(?:fb|g|x)?uid|(?:user|member|customer|account|visitor|device|advertising|android|client)"
-    r"[_-]?id|idf[av]|gaid|adid|aaid|oaid"
+    r"[_-]?id|idf[av]|gaid|adid|aaid|oaid|id"  # a bare `ID: taro_1985` labels one too
 )
 _KEY_VALUE = re.compile(
     rf"(?i)(?:{_KEYS})[\"']?\s*[=:/]\s*[\"']?(?P<value>[^\s;,()\[\]{{}}&\"'<>|]+)"
@@ -34,7 +34,8 @@ def find_keyed(text: str, lowered: str) -> list[Finding]:
         while start > 0 and at - start < 12 and lowered[start - 1] in _WORD:
             start -= 1
         match = _KEY_VALUE.match(text, start)
-        if match and (start == 0 or not lowered[start - 1].isalnum()):
+        before = lowered[start - 1] if start else " "
+        if match and not (before.isascii() and before.isalnum()):  # `会員ID:` is a key too
             if match.group("value").lower() not in _EMPTY:
                 found.append(Finding(Kind.ID, match.start("value"), match.end("value")))
             at = lowered.find("id", match.end())

@@ -237,7 +237,7 @@ def spans(text: str) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=16384)
 def scrub_part(text: str) -> str:
     """`text` (one decoded URL part) with every identifier replaced by its marker."""
-    if not text or (text.isalpha() and len(text) < 32):
+    if not text or (text.isascii() and text.isalpha() and len(text) < 32):
         return text
     cut = spans(text)
     if not cut:

@@ -146,6 +146,18 @@ S = "https://shop.example.jp"
         ("/mypage/Smith%E3%81%95%E3%82%93", "/mypage/[name]さん"),
         ("/greeting/Yamada-san", "/greeting/[name]-san"),
         ("/category/%E5%95%86%E5%93%81%E4%B8%80%E8%A6%A7", "/category/商品一覧"),
+        # a person named by position: after a collection of people, or a leading @handle
+        ("/users/taro-yamada/profile", "/users/[id]/profile"),
+        ("/u/yamada.taro", "/u/[id]"),
+        ("/members/42", "/members/[id]"),
+        ("/author/hanako", "/author/[id]"),
+        ("/@taro_yamada/posts", "/[id]/posts"),
+        ("/users/sign_in", "/users/sign_in"),  # the site's own pages stay
+        ("/members/login", "/members/login"),
+        ("/profile/edit", "/profile/edit"),
+        ("/users/avatar.png", "/users/avatar.png"),
+        ("/@vite/client", "/@vite/client"),
+        ("/static/img/logo@2x.png", "/static/img/logo@2x.png"),
     ],
 )
 def test_identifiers_in_path_segments_become_markers(path: str, expected: str) -> None:

@@ -18,8 +18,10 @@ from itertools import pairwise
 
 from pipeline.core.detect import MARKERS, Kind, find
 from pipeline.core.url.host import ipv4
+from pipeline.core.url.people import names_a_person
 
 _ID, _TOKEN, _IP = MARKERS[Kind.ID], MARKERS[Kind.TOKEN], MARKERS[Kind.IP]
+_MARKER_VALUES = frozenset(MARKERS.values())
 _PHONE, _CARD, _GEO, _EMAIL = (
     MARKERS[Kind.PHONE],
     MARKERS[Kind.CARD],
@@ -176,6 +178,11 @@ def scrub_segments(segments: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(segments):
+        if names_a_person(segments, i):  # a more telling marker (`[email]`) wins over `[id]`
+            part = scrub_part(segments[i])
+            out.append(part if part in _MARKER_VALUES else _ID)
+            i += 1
+            continue
         j = i
         while j < len(segments) and _b64_piece(segments[j]):
             j += 1
